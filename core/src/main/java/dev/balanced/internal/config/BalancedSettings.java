@@ -1,0 +1,219 @@
+package dev.balanced.internal.config;
+
+import dev.balanced.BalancedConfigurationException;
+import dev.balanced.BalancedSession;
+import dev.balanced.PinningMode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The validated configuration. {@link #parse} checks every key under the prefix at once, so a typo
+ * fails at startup instead of being silently ignored.
+ */
+public record BalancedSettings(
+    String prefix,
+    boolean enabled,
+    PinningMode mode,
+    SelectorKind selector,
+    boolean primaryServesReads,
+    NodeSettings primary,
+    List<NodeSettings> replicas) {
+
+  private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+  private static final Set<String> NODE_KEYS =
+      Set.of(Settings.URL, Settings.USERNAME, Settings.PASSWORD, Settings.WEIGHT.key());
+
+  /** Whether {@code raw} asks for Balanced at all: the primary URL is what switches it on. */
+  public static boolean isConfigured(Map<String, ?> raw, String prefix) {
+    return raw.get(prefix + Settings.PRIMARY + Settings.URL) != null;
+  }
+
+  /**
+   * Validates and parses the settings under {@code prefix}; other keys are ignored.
+   *
+   * @throws BalancedConfigurationException on the first problem, naming the key, the value and
+   *     what was expected
+   */
+  public static BalancedSettings parse(Map<String, ?> rawSettings, String prefix) {
+    Map<String, String> raw = new TreeMap<>();
+    rawSettings.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix) && value != null) {
+            raw.put(key, value.toString());
+          }
+        });
+
+    Map<String, Map<String, String>> replicaKeys = new TreeMap<>();
+    for (String key : raw.keySet()) {
+      String rest = key.substring(prefix.length());
+      if (rest.startsWith(Settings.REPLICAS)) {
+        String afterReplicas = rest.substring(Settings.REPLICAS.length());
+        int dot = afterReplicas.indexOf('.');
+        if (dot <= 0) {
+          throw unknownKey(prefix, key, raw.get(key));
+        }
+        String name = afterReplicas.substring(0, dot);
+        String nodeKey = afterReplicas.substring(dot + 1);
+        checkNodeKey(prefix, key, nodeKey, raw.get(key));
+        replicaKeys.computeIfAbsent(name, n -> new TreeMap<>()).put(nodeKey, key);
+      } else if (rest.startsWith(Settings.PRIMARY)) {
+        String nodeKey = rest.substring(Settings.PRIMARY.length());
+        if (!nodeKey.equals(Settings.PRIMARY_SERVES_READS.key().substring(Settings.PRIMARY.length()))) {
+          checkNodeKey(prefix, key, nodeKey, raw.get(key));
+        }
+      } else if (!GLOBAL_KEYS.contains(rest)) {
+        throw unknownKey(prefix, key, raw.get(key));
+      }
+    }
+
+    String primaryPrefix = prefix + Settings.PRIMARY;
+    String primaryUrl = raw.get(primaryPrefix + Settings.URL);
+    if (primaryUrl == null || primaryUrl.isBlank()) {
+      throw new BalancedConfigurationException(
+          "Missing setting '"
+              + primaryPrefix
+              + Settings.URL
+              + "': expected the JDBC URL of the primary database, e.g. jdbc:postgresql://db:5432/app");
+    }
+    NodeSettings primary = node(BalancedSession.PRIMARY, primaryPrefix, raw, null);
+
+    List<NodeSettings> replicas = new ArrayList<>();
+    Set<String> seen = new TreeSet<>();
+    for (String name : replicaKeys.keySet()) {
+      String replicaPrefix = prefix + Settings.REPLICAS + name + ".";
+      if (!NODE_NAME.matcher(name).matches()) {
+        throw new BalancedConfigurationException(
+            "Illegal replica name ["
+                + name
+                + "] in '"
+                + replicaPrefix
+                + "*': expected a letter followed by letters, digits, '_' or '-'");
+      }
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.equals(BalancedSession.PRIMARY) || lower.equals("master")) {
+        throw new BalancedConfigurationException(
+            "Illegal replica name ["
+                + name
+                + "] in '"
+                + replicaPrefix
+                + "*': 'primary' and 'master' name the primary; choose another name");
+      }
+      if (!seen.add(lower)) {
+        throw new BalancedConfigurationException(
+            "Duplicate replica name ["
+                + name
+                + "] in '"
+                + replicaPrefix
+                + "*': replica names must differ regardless of case, because usingEngine() looks"
+                + " them up by name");
+      }
+      String url = raw.get(replicaPrefix + Settings.URL);
+      if (url == null || url.isBlank()) {
+        throw new BalancedConfigurationException(
+            "Missing setting '"
+                + replicaPrefix
+                + Settings.URL
+                + "': replica ["
+                + name
+                + "] has settings but no JDBC URL");
+      }
+      replicas.add(node(name, replicaPrefix, raw, primary));
+    }
+
+    BalancedSettings settings =
+        new BalancedSettings(
+            prefix,
+            Settings.ENABLED.read(raw, prefix),
+            Settings.MODE.read(raw, prefix),
+            Settings.REPLICA_SELECTOR.read(raw, prefix),
+            Settings.PRIMARY_SERVES_READS.read(raw, prefix),
+            primary,
+            Collections.unmodifiableList(replicas));
+    settings.checkWeights();
+    return settings;
+  }
+
+  private static final Set<String> GLOBAL_KEYS =
+      Set.of(
+          Settings.ENABLED.key(),
+          Settings.MODE.key(),
+          Settings.REPLICA_SELECTOR.key(),
+          Settings.PRIMARY_SERVES_READS.key());
+
+  private static void checkNodeKey(String prefix, String fullKey, String nodeKey, String value) {
+    if (NODE_KEYS.contains(nodeKey)) {
+      return;
+    }
+    if (nodeKey.startsWith(Settings.HIKARI) && nodeKey.length() > Settings.HIKARI.length()) {
+      return;
+    }
+    throw unknownKey(prefix, fullKey, value);
+  }
+
+  private static BalancedConfigurationException unknownKey(String prefix, String key, String value) {
+    return new BalancedConfigurationException(
+        "Unknown setting '"
+            + key
+            + "' (value ["
+            + Secrets.displayValue(key, value)
+            + "]): expected one of "
+            + prefix
+            + "{"
+            + String.join(", ", new TreeSet<>(GLOBAL_KEYS))
+            + "}, "
+            + prefix
+            + "primary.{url, username, password, weight, hikari.<HikariCP property>} or "
+            + prefix
+            + "replicas.<name>.{url, username, password, weight, hikari.<HikariCP property>}");
+  }
+
+  private static NodeSettings node(
+      String name, String nodePrefix, Map<String, String> raw, NodeSettings inheritFrom) {
+    Properties hikari = new Properties();
+    if (inheritFrom != null) {
+      hikari.putAll(inheritFrom.hikari());
+    }
+    String hikariPrefix = nodePrefix + Settings.HIKARI;
+    raw.forEach(
+        (key, value) -> {
+          if (key.startsWith(hikariPrefix)) {
+            hikari.setProperty(key.substring(hikariPrefix.length()), value);
+          }
+        });
+    String username = raw.get(nodePrefix + Settings.USERNAME);
+    String password = raw.get(nodePrefix + Settings.PASSWORD);
+    if (inheritFrom != null) {
+      username = username != null ? username : inheritFrom.username();
+      password = password != null ? password : inheritFrom.password();
+    }
+    int weight =
+        Settings.WEIGHT.readAt(raw, nodePrefix, nodePrefix + Settings.WEIGHT.key());
+    return new NodeSettings(
+        name, nodePrefix, raw.get(nodePrefix + Settings.URL), username, password, weight, hikari);
+  }
+
+  private void checkWeights() {
+    if (selector != SelectorKind.WEIGHTED || replicas.isEmpty()) {
+      return;
+    }
+    long total = replicas.stream().mapToLong(NodeSettings::weight).sum();
+    if (primaryServesReads) {
+      total += primary.weight();
+    }
+    if (total == 0) {
+      throw new BalancedConfigurationException(
+          "Invalid weights for '"
+              + prefix
+              + Settings.REPLICA_SELECTOR.key()
+              + "=weighted': every read node has weight 0; expected at least one weight > 0");
+    }
+  }
+}

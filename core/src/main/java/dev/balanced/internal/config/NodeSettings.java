@@ -1,0 +1,24 @@
+package dev.balanced.internal.config;
+
+import java.util.Properties;
+
+/**
+ * The settings of one node after inheritance: a replica takes the primary's username, password and
+ * {@code hikari.*} unless it sets its own.
+ *
+ * @param keyPrefix the full key prefix of this node's settings, for messages
+ */
+public record NodeSettings(
+    String name,
+    String keyPrefix,
+    String url,
+    String username,
+    String password,
+    int weight,
+    Properties hikari) {
+
+  @Override
+  public String toString() {
+    return "NodeSettings[" + name + " " + Secrets.maskUrl(url) + "]";
+  }
+}

@@ -1,0 +1,8 @@
+package dev.balanced.internal.config;
+
+/** The replica selection strategies, as named by {@code replica_selector}. */
+public enum SelectorKind {
+  RANDOM,
+  ROUND_ROBIN,
+  WEIGHTED
+}

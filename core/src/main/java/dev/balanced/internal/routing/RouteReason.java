@@ -1,0 +1,26 @@
+package dev.balanced.internal.routing;
+
+/** Why a statement went to the node it went to; logged with every routing decision. */
+public enum RouteReason {
+  /** The replica selector chose the session's read node. */
+  SELECTOR("selector"),
+  /** The context is pinned to the primary. */
+  PIN("pin"),
+  /** A {@code usingEngine}/{@code usingReplica} scope is open. */
+  SCOPE("scope"),
+  /** The statement writes, locks or calls a sequence. */
+  WRITE_INTENT("write intent"),
+  /** The session was opened read-only and stays on its replica. */
+  READ_ONLY_SESSION("read-only session");
+
+  private final String label;
+
+  RouteReason(String label) {
+    this.label = label;
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+}

@@ -1,0 +1,664 @@
+package dev.balanced.internal.routing;
+
+import dev.balanced.BalancedSession;
+import dev.balanced.internal.topology.Node;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.ShardingKey;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * One logical connection over several physical ones: a pooled connection per node, each taken on
+ * its first statement. Every statement is sent to the node its session's routing decides; a
+ * transaction that read from a replica and then writes takes a primary connection mid-way, and
+ * {@code commit}/{@code rollback} end the transaction on every node it touched, the primary first.
+ *
+ * <p>Session state set on this connection (auto-commit, read-only, isolation, catalog, schema,
+ * holdability, type map, client info, network timeout) is recorded and carried onto every physical
+ * connection, including ones taken later. HikariCP resets what changed when they go back to their
+ * pools.
+ *
+ * <p>Only routing methods are written by hand; everything else delegates to the physical
+ * connections. {@code RoutingConnectionCoverageTest} checks that no method is left to a default.
+ */
+final class RoutingConnection implements Connection {
+  private final RoutingSession session;
+  private final Node[] nodes;
+  /** Physical connections by node index; {@code null} until that node is first used. */
+  private final Connection[] physical;
+
+  private boolean closed;
+
+  private boolean autoCommit = true;
+  private boolean readOnly;
+  private int isolation = -1;
+  private boolean catalogSet;
+  private String catalog;
+  private boolean schemaSet;
+  private String schema;
+  private int holdability = -1;
+  private Map<String, Class<?>> typeMap;
+  private Properties clientInfo;
+  private Executor networkTimeoutExecutor;
+  private int networkTimeout = -1;
+
+  RoutingConnection(RoutingSession session) {
+    this.session = session;
+    this.nodes = session.router().topology().nodes().toArray(Node[]::new);
+    this.physical = new Connection[nodes.length];
+  }
+
+  // ---- routing ------------------------------------------------------------------------------
+
+  /** The physical connection {@code sql} runs on. */
+  Connection route(String sql) throws SQLException {
+    checkOpen();
+    return SqlClassifier.isWrite(sql) ? forWrite(sql) : forRead();
+  }
+
+  Connection forRead() throws SQLException {
+    checkOpen();
+    Node node = session.readTarget();
+    if (RoutingSession.LOG.isDebugEnabled()) {
+      RoutingSession.LOG.debug(
+          "session#{} read -> {} (reason: {})", session.id(), node.name(), session.lastReason());
+    }
+    return physical(node);
+  }
+
+  Connection forWrite(String sql) throws SQLException {
+    checkOpen();
+    if (!session.isPinnedForWrites()) {
+      session.beforeWrite(SqlClassifier.describe(sql));
+    }
+    Node primary = nodes[0];
+    if (RoutingSession.LOG.isDebugEnabled()) {
+      RoutingSession.LOG.debug(
+          "session#{} write -> {} (reason: {})",
+          session.id(),
+          primary.name(),
+          RouteReason.WRITE_INTENT);
+    }
+    return physical(primary);
+  }
+
+  private Connection physical(Node node) throws SQLException {
+    Connection connection = physical[node.index()];
+    if (connection == null) {
+      connection = node.connect();
+      try {
+        applyState(connection);
+      } catch (SQLException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+      physical[node.index()] = connection;
+    }
+    return connection;
+  }
+
+  private void applyState(Connection connection) throws SQLException {
+    if (!autoCommit) {
+      connection.setAutoCommit(false);
+    }
+    if (readOnly) {
+      connection.setReadOnly(true);
+    }
+    if (isolation != -1) {
+      connection.setTransactionIsolation(isolation);
+    }
+    if (catalogSet) {
+      connection.setCatalog(catalog);
+    }
+    if (schemaSet) {
+      connection.setSchema(schema);
+    }
+    if (holdability != -1) {
+      connection.setHoldability(holdability);
+    }
+    if (typeMap != null) {
+      connection.setTypeMap(typeMap);
+    }
+    if (clientInfo != null) {
+      connection.setClientInfo(clientInfo);
+    }
+    if (networkTimeout != -1) {
+      connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
+    }
+  }
+
+  /** A held physical connection for calls any node can answer, or the read node's. */
+  private Connection anyPhysical() throws SQLException {
+    checkOpen();
+    for (Connection connection : physical) {
+      if (connection != null) {
+        return connection;
+      }
+    }
+    return physical(session.readTarget());
+  }
+
+  private void checkOpen() throws SQLException {
+    if (closed) {
+      throw new SQLException("Connection is closed", "08003");
+    }
+  }
+
+  /** Runs {@code action} on every held physical connection, the primary first; throws the first error. */
+  private void forEachHeld(SqlAction action) throws SQLException {
+    SQLException failure = null;
+    for (Connection connection : physical) {
+      if (connection == null) {
+        continue;
+      }
+      try {
+        action.apply(connection);
+      } catch (SQLException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlAction {
+    void apply(Connection connection) throws SQLException;
+  }
+
+  // ---- statements ---------------------------------------------------------------------------
+
+  @Override
+  public Statement createStatement() throws SQLException {
+    checkOpen();
+    return new RoutingStatement(this, -1, -1, -1);
+  }
+
+  @Override
+  public Statement createStatement(int resultSetType, int resultSetConcurrency)
+      throws SQLException {
+    checkOpen();
+    return new RoutingStatement(this, resultSetType, resultSetConcurrency, -1);
+  }
+
+  @Override
+  public Statement createStatement(
+      int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+    checkOpen();
+    return new RoutingStatement(this, resultSetType, resultSetConcurrency, resultSetHoldability);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql) throws SQLException {
+    return route(sql).prepareStatement(sql);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+      throws SQLException {
+    return route(sql).prepareStatement(sql, resultSetType, resultSetConcurrency);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(
+      String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+      throws SQLException {
+    return route(sql)
+        .prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys)
+      throws SQLException {
+    return route(sql).prepareStatement(sql, autoGeneratedKeys);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+    return route(sql).prepareStatement(sql, columnIndexes);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+    return route(sql).prepareStatement(sql, columnNames);
+  }
+
+  /** Stored procedures may write; they run on the primary. */
+  @Override
+  public CallableStatement prepareCall(String sql) throws SQLException {
+    return forWrite(sql).prepareCall(sql);
+  }
+
+  @Override
+  public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
+      throws SQLException {
+    return forWrite(sql).prepareCall(sql, resultSetType, resultSetConcurrency);
+  }
+
+  @Override
+  public CallableStatement prepareCall(
+      String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+      throws SQLException {
+    return forWrite(sql)
+        .prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+  }
+
+  @Override
+  public String nativeSQL(String sql) throws SQLException {
+    return anyPhysical().nativeSQL(sql);
+  }
+
+  // ---- transactions -------------------------------------------------------------------------
+
+  @Override
+  public void setAutoCommit(boolean autoCommit) throws SQLException {
+    checkOpen();
+    this.autoCommit = autoCommit;
+    forEachHeld(c -> c.setAutoCommit(autoCommit));
+  }
+
+  @Override
+  public boolean getAutoCommit() throws SQLException {
+    checkOpen();
+    return autoCommit;
+  }
+
+  /**
+   * Commits the primary first: if that fails, the replicas' read transactions are rolled back and
+   * the failure is thrown, so a failed write is never reported as committed.
+   */
+  @Override
+  public void commit() throws SQLException {
+    checkOpen();
+    Connection primary = physical[0];
+    if (primary != null) {
+      try {
+        primary.commit();
+      } catch (SQLException e) {
+        for (int i = 1; i < physical.length; i++) {
+          if (physical[i] != null) {
+            try {
+              physical[i].rollback();
+            } catch (SQLException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+          }
+        }
+        throw e;
+      }
+    }
+    for (int i = 1; i < physical.length; i++) {
+      if (physical[i] != null) {
+        physical[i].commit();
+      }
+    }
+  }
+
+  @Override
+  public void rollback() throws SQLException {
+    checkOpen();
+    forEachHeld(Connection::rollback);
+  }
+
+  /**
+   * Savepoints guard writes, and writes only ever happen on the primary, so they live there. Taking
+   * one is not a write: it neither pins nor trips strict mode.
+   */
+  @Override
+  public Savepoint setSavepoint() throws SQLException {
+    checkOpen();
+    return physical(nodes[0]).setSavepoint();
+  }
+
+  @Override
+  public Savepoint setSavepoint(String name) throws SQLException {
+    checkOpen();
+    return physical(nodes[0]).setSavepoint(name);
+  }
+
+  @Override
+  public void rollback(Savepoint savepoint) throws SQLException {
+    checkOpen();
+    physical(nodes[0]).rollback(savepoint);
+  }
+
+  @Override
+  public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+    checkOpen();
+    physical(nodes[0]).releaseSavepoint(savepoint);
+  }
+
+  // ---- life cycle ---------------------------------------------------------------------------
+
+  /** Returns every physical connection to its pool; uncommitted work is rolled back by the pool. */
+  @Override
+  public void close() throws SQLException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      forEachHeld(Connection::close);
+    } finally {
+      java.util.Arrays.fill(physical, null);
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public boolean isValid(int timeout) throws SQLException {
+    if (closed) {
+      return false;
+    }
+    for (Connection connection : physical) {
+      if (connection != null && !connection.isValid(timeout)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void abort(Executor executor) throws SQLException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    forEachHeld(c -> c.abort(executor));
+    java.util.Arrays.fill(physical, null);
+  }
+
+  @Override
+  public void beginRequest() throws SQLException {
+    forEachHeld(Connection::beginRequest);
+  }
+
+  @Override
+  public void endRequest() throws SQLException {
+    forEachHeld(Connection::endRequest);
+  }
+
+  // ---- session state, carried onto every physical connection ---------------------------------
+
+  @Override
+  public void setReadOnly(boolean readOnly) throws SQLException {
+    checkOpen();
+    this.readOnly = readOnly;
+    forEachHeld(c -> c.setReadOnly(readOnly));
+  }
+
+  @Override
+  public boolean isReadOnly() throws SQLException {
+    checkOpen();
+    return readOnly;
+  }
+
+  @Override
+  public void setTransactionIsolation(int level) throws SQLException {
+    checkOpen();
+    this.isolation = level;
+    forEachHeld(c -> c.setTransactionIsolation(level));
+  }
+
+  @Override
+  public int getTransactionIsolation() throws SQLException {
+    return isolation != -1 ? isolation : anyPhysical().getTransactionIsolation();
+  }
+
+  @Override
+  public void setCatalog(String catalog) throws SQLException {
+    checkOpen();
+    this.catalog = catalog;
+    this.catalogSet = true;
+    forEachHeld(c -> c.setCatalog(catalog));
+  }
+
+  @Override
+  public String getCatalog() throws SQLException {
+    return catalogSet ? catalog : anyPhysical().getCatalog();
+  }
+
+  @Override
+  public void setSchema(String schema) throws SQLException {
+    checkOpen();
+    this.schema = schema;
+    this.schemaSet = true;
+    forEachHeld(c -> c.setSchema(schema));
+  }
+
+  @Override
+  public String getSchema() throws SQLException {
+    return schemaSet ? schema : anyPhysical().getSchema();
+  }
+
+  @Override
+  public void setHoldability(int holdability) throws SQLException {
+    checkOpen();
+    this.holdability = holdability;
+    forEachHeld(c -> c.setHoldability(holdability));
+  }
+
+  @Override
+  public int getHoldability() throws SQLException {
+    return holdability != -1 ? holdability : anyPhysical().getHoldability();
+  }
+
+  @Override
+  public Map<String, Class<?>> getTypeMap() throws SQLException {
+    return typeMap != null ? typeMap : anyPhysical().getTypeMap();
+  }
+
+  @Override
+  public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+    checkOpen();
+    this.typeMap = map;
+    forEachHeld(c -> c.setTypeMap(map));
+  }
+
+  @Override
+  public void setClientInfo(String name, String value) throws SQLClientInfoException {
+    if (clientInfo == null) {
+      clientInfo = new Properties();
+    }
+    if (value == null) {
+      clientInfo.remove(name);
+    } else {
+      clientInfo.setProperty(name, value);
+    }
+    for (Connection connection : physical) {
+      if (connection != null) {
+        connection.setClientInfo(name, value);
+      }
+    }
+  }
+
+  @Override
+  public void setClientInfo(Properties properties) throws SQLClientInfoException {
+    clientInfo = new Properties();
+    clientInfo.putAll(properties);
+    for (Connection connection : physical) {
+      if (connection != null) {
+        connection.setClientInfo(properties);
+      }
+    }
+  }
+
+  @Override
+  public String getClientInfo(String name) throws SQLException {
+    return clientInfo != null ? clientInfo.getProperty(name) : anyPhysical().getClientInfo(name);
+  }
+
+  @Override
+  public Properties getClientInfo() throws SQLException {
+    if (clientInfo != null) {
+      Properties copy = new Properties();
+      copy.putAll(clientInfo);
+      return copy;
+    }
+    return anyPhysical().getClientInfo();
+  }
+
+  @Override
+  public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+    checkOpen();
+    this.networkTimeoutExecutor = executor;
+    this.networkTimeout = milliseconds;
+    forEachHeld(c -> c.setNetworkTimeout(executor, milliseconds));
+  }
+
+  @Override
+  public int getNetworkTimeout() throws SQLException {
+    return networkTimeout != -1 ? networkTimeout : anyPhysical().getNetworkTimeout();
+  }
+
+  @Override
+  public SQLWarning getWarnings() throws SQLException {
+    checkOpen();
+    SQLWarning first = null;
+    for (Connection connection : physical) {
+      if (connection != null) {
+        SQLWarning warning = connection.getWarnings();
+        if (warning != null) {
+          if (first == null) {
+            first = warning;
+          } else {
+            first.setNextWarning(warning);
+          }
+        }
+      }
+    }
+    return first;
+  }
+
+  @Override
+  public void clearWarnings() throws SQLException {
+    checkOpen();
+    forEachHeld(Connection::clearWarnings);
+  }
+
+  // ---- objects bound to a connection: created where writes go ---------------------------------
+
+  @Override
+  public DatabaseMetaData getMetaData() throws SQLException {
+    return anyPhysical().getMetaData();
+  }
+
+  @Override
+  public Clob createClob() throws SQLException {
+    return physical(nodes[0]).createClob();
+  }
+
+  @Override
+  public Blob createBlob() throws SQLException {
+    return physical(nodes[0]).createBlob();
+  }
+
+  @Override
+  public NClob createNClob() throws SQLException {
+    return physical(nodes[0]).createNClob();
+  }
+
+  @Override
+  public SQLXML createSQLXML() throws SQLException {
+    return physical(nodes[0]).createSQLXML();
+  }
+
+  @Override
+  public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+    return anyPhysical().createArrayOf(typeName, elements);
+  }
+
+  @Override
+  public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+    return anyPhysical().createStruct(typeName, attributes);
+  }
+
+  // ---- sharding keys: a routing concept of their own, which would bypass ours -----------------
+
+  @Override
+  public void setShardingKey(ShardingKey shardingKey, ShardingKey superShardingKey)
+      throws SQLException {
+    throw new SQLFeatureNotSupportedException("Sharding keys are not supported by Balanced");
+  }
+
+  @Override
+  public void setShardingKey(ShardingKey shardingKey) throws SQLException {
+    throw new SQLFeatureNotSupportedException("Sharding keys are not supported by Balanced");
+  }
+
+  @Override
+  public boolean setShardingKeyIfValid(
+      ShardingKey shardingKey, ShardingKey superShardingKey, int timeout) throws SQLException {
+    throw new SQLFeatureNotSupportedException("Sharding keys are not supported by Balanced");
+  }
+
+  @Override
+  public boolean setShardingKeyIfValid(ShardingKey shardingKey, int timeout) throws SQLException {
+    throw new SQLFeatureNotSupportedException("Sharding keys are not supported by Balanced");
+  }
+
+  // ---- wrapper ------------------------------------------------------------------------------
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    if (iface.isInstance(this)) {
+      return iface.cast(this);
+    }
+    if (iface == BalancedSession.class) {
+      return iface.cast(session);
+    }
+    for (Connection connection : physical) {
+      if (connection != null && connection.isWrapperFor(iface)) {
+        return connection.unwrap(iface);
+      }
+    }
+    throw new SQLException("Cannot unwrap a Balanced routing connection as " + iface.getName());
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    if (iface.isInstance(this) || iface == BalancedSession.class) {
+      return true;
+    }
+    for (Connection connection : physical) {
+      if (connection != null && connection.isWrapperFor(iface)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  RoutingSession session() {
+    return session;
+  }
+
+  @Override
+  public String toString() {
+    return "RoutingConnection[" + session + "]";
+  }
+}

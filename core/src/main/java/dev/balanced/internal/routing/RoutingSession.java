@@ -1,0 +1,197 @@
+package dev.balanced.internal.routing;
+
+import dev.balanced.BalancedSession;
+import dev.balanced.PinningContext;
+import dev.balanced.PinningMode;
+import dev.balanced.UnpinnedWriteException;
+import dev.balanced.internal.topology.Node;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing state of one unit of work (a Hibernate session, a JDBC connection of the
+ * DataSource): its context, its scopes and its read node. Decides where each statement goes.
+ * Confined to one thread at a time, like the session it belongs to; only the context is shared.
+ */
+public final class RoutingSession implements BalancedSession {
+  static final Logger LOG = LoggerFactory.getLogger("dev.balanced.routing");
+
+  private final Router router;
+  private final PinningContext context;
+  private final boolean readOnly;
+  private final long id;
+  /** The node this session reads from while unpinned; chosen once so its reads are consistent. */
+  private final Node readNode;
+
+  private final Deque<ScopeImpl> scopes = new ArrayDeque<>(2);
+  private RouteReason lastReason = RouteReason.SELECTOR;
+
+  RoutingSession(Router router, PinningContext context, boolean readOnly, long id) {
+    this.router = router;
+    this.context = context;
+    this.readOnly = readOnly;
+    this.id = id;
+    this.readNode = router.selectReadNode();
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  public PinningContext context() {
+    return context;
+  }
+
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  /** The node the session starts on: the primary when its context is already pinned. */
+  public Node initialNode() {
+    return !readOnly && context.isPinned() ? router.topology().primary() : readNode;
+  }
+
+  /** Where the next read goes; sets {@link #lastReason()}. */
+  Node readTarget() {
+    ScopeImpl scope = scopes.peek();
+    if (scope != null) {
+      lastReason = RouteReason.SCOPE;
+      return scope.node != null ? scope.node : readNode;
+    }
+    if (readOnly) {
+      lastReason = RouteReason.READ_ONLY_SESSION;
+      return readNode;
+    }
+    if (context.isPinned()) {
+      lastReason = RouteReason.PIN;
+      return router.topology().primary();
+    }
+    lastReason = RouteReason.SELECTOR;
+    return readNode;
+  }
+
+  RouteReason lastReason() {
+    return lastReason;
+  }
+
+  /** Whether a write may go ahead without {@link #beforeWrite} having anything to do. */
+  boolean writeAllowedAsIs() {
+    return context.isPinned() && !readOnly;
+  }
+
+  /**
+   * Called before any write reaches a connection: pins the context in greedy mode, refuses the
+   * write in strict mode unless pinned or inside a primary scope.
+   *
+   * @param operation what is written, for messages: "persist of com.example.Item"
+   * @throws UnpinnedWriteException in strict mode when unpinned
+   * @throws IllegalStateException in a read-only session
+   */
+  public void beforeWrite(String operation) {
+    if (readOnly) {
+      throw new IllegalStateException(
+          "Refused "
+              + operation
+              + ": this session was opened read-only and only reads from replica ["
+              + readNode.name()
+              + "]; open a normal session to write");
+    }
+    if (context.isPinned()) {
+      return;
+    }
+    if (router.mode() == PinningMode.STRICT) {
+      ScopeImpl scope = scopes.peek();
+      if (scope != null && scope.node != null && scope.node.isPrimary()) {
+        return;
+      }
+      throw new UnpinnedWriteException(operation);
+    }
+    context.pin();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("session#{} pinned to primary (reason: write intent: {})", id, operation);
+    }
+  }
+
+  /** Whether {@code beforeWrite} may skip work: pinned already, so writes go ahead. */
+  public boolean isPinnedForWrites() {
+    return writeAllowedAsIs();
+  }
+
+  long id() {
+    return id;
+  }
+
+  @Override
+  public Scope usingEngine(String name) {
+    return push(router.topology().node(name));
+  }
+
+  @Override
+  public Scope usingReplica() {
+    List<Node> replicas = router.topology().replicas();
+    if (readNode.isPrimary() && !replicas.isEmpty()) {
+      // The selector gave this session the primary (it serves reads); the caller asked for a replica.
+      return push(replicas.get(ThreadLocalRandom.current().nextInt(replicas.size())));
+    }
+    return push(null);
+  }
+
+  private Scope push(Node node) {
+    ScopeImpl scope = new ScopeImpl(node);
+    scopes.push(scope);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "session#{} scope opened: reads go to {}", id, node != null ? node.name() : readNode.name());
+    }
+    return scope;
+  }
+
+  @Override
+  public void pin() {
+    if (!context.isPinned()) {
+      context.pin();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("session#{} pinned to primary (reason: pin())", id);
+      }
+    }
+  }
+
+  @Override
+  public boolean isPinned() {
+    return context.isPinned();
+  }
+
+  @Override
+  public String currentEngine() {
+    return readTarget().name();
+  }
+
+  @Override
+  public String toString() {
+    return "BalancedSession#" + id + "[" + currentEngine() + ", " + context + "]";
+  }
+
+  private final class ScopeImpl implements Scope {
+    /** The node reads go to; {@code null} means the session's replica. */
+    private final Node node;
+
+    private boolean closed;
+
+    ScopeImpl(Node node) {
+      this.node = node;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      scopes.remove(this);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.balanced.internal.routing;
+
+/**
+ * Decides from its text whether a statement writes. It is the safety net under the ORM's own write
+ * signals: whatever writes or locks (DML, DDL, {@code SELECT ... FOR UPDATE/SHARE}, {@code nextval},
+ * procedure calls, anything unrecognised) counts as a write and goes to the primary. Misjudging a
+ * read as a write costs offload; the reverse would fail on a standby, so doubt means write.
+ */
+public final class SqlClassifier {
+  private SqlClassifier() {}
+
+  /** Whether {@code sql} must run on the primary. */
+  public static boolean isWrite(String sql) {
+    int start = skipNoise(sql, 0);
+    if (startsWithWord(sql, start, "select") || startsWithWord(sql, start, "values")) {
+      return hasLockOrSequence(sql, start);
+    }
+    if (startsWithWord(sql, start, "with")) {
+      return hasLockOrSequence(sql, start) || hasDmlWord(sql, start + 4);
+    }
+    if (startsWithWord(sql, start, "show") || startsWithWord(sql, start, "explain")) {
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * A short description of a writing statement for messages and logs: its verb and, where easy, its
+   * table ("update item"). Never the full text, which may hold literal values.
+   */
+  public static String describe(String sql) {
+    int start = skipNoise(sql, 0);
+    int end = start;
+    int words = 0;
+    while (end < sql.length() && words < 3) {
+      while (end < sql.length() && isIdentifierChar(sql.charAt(end))) {
+        end++;
+      }
+      words++;
+      String soFar = sql.substring(start, end).toLowerCase(java.util.Locale.ROOT);
+      boolean needsTable =
+          soFar.equals("insert")
+              || soFar.equals("delete")
+              || soFar.equals("insert into")
+              || soFar.equals("delete from")
+              || soFar.equals("update")
+              || soFar.equals("merge")
+              || soFar.equals("merge into")
+              || soFar.equals("truncate");
+      if (!needsTable || end >= sql.length()) {
+        break;
+      }
+      while (end < sql.length() && Character.isWhitespace(sql.charAt(end))) {
+        end++;
+      }
+    }
+    String head = sql.substring(start, end).trim().replaceAll("\\s+", " ");
+    return "SQL statement '" + head + (end < sql.length() ? " ...'" : "'");
+  }
+
+  private static int skipNoise(String sql, int from) {
+    int i = from;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (Character.isWhitespace(c) || c == '(') {
+        i++;
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int close = sql.indexOf("*/", i + 2);
+        i = close < 0 ? n : close + 2;
+      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        int eol = sql.indexOf('\n', i + 2);
+        i = eol < 0 ? n : eol + 1;
+      } else {
+        break;
+      }
+    }
+    return i;
+  }
+
+  private static boolean startsWithWord(String sql, int at, String word) {
+    return sql.regionMatches(true, at, word, 0, word.length())
+        && (at + word.length() == sql.length() || !isIdentifierChar(sql.charAt(at + word.length())));
+  }
+
+  /** One pass over a query looking for row locks and sequence calls. */
+  private static boolean hasLockOrSequence(String sql, int from) {
+    int n = sql.length();
+    for (int i = from; i < n; i++) {
+      char c = sql.charAt(i);
+      if (i > 0 && isIdentifierChar(sql.charAt(i - 1))) {
+        continue;
+      }
+      switch (c) {
+        case 'f', 'F' -> {
+          if (startsWithWord(sql, i, "for")) {
+            int next = skipNoise(sql, i + 3);
+            if (startsWithWord(sql, next, "update")
+                || startsWithWord(sql, next, "share")
+                || startsWithWord(sql, next, "no")
+                || startsWithWord(sql, next, "key")) {
+              return true;
+            }
+          }
+        }
+        case 'n', 'N' -> {
+          if (startsWithWord(sql, i, "nextval") || startsWithWord(sql, i, "next")) {
+            if (startsWithWord(sql, i, "nextval")) {
+              return true;
+            }
+            int next = skipNoise(sql, i + 4);
+            if (startsWithWord(sql, next, "value")) {
+              return true;
+            }
+          }
+        }
+        case 's', 'S' -> {
+          if (startsWithWord(sql, i, "setval")) {
+            return true;
+          }
+        }
+        case 'l', 'L' -> {
+          if (startsWithWord(sql, i, "lock")) {
+            int next = skipNoise(sql, i + 4);
+            if (startsWithWord(sql, next, "in")) {
+              return true;
+            }
+          }
+        }
+        default -> {}
+      }
+    }
+    return false;
+  }
+
+  /** Data-modifying CTEs: {@code WITH x AS (DELETE ... RETURNING *) SELECT ...}. */
+  private static boolean hasDmlWord(String sql, int from) {
+    int n = sql.length();
+    for (int i = from; i < n; i++) {
+      if (i > 0 && isIdentifierChar(sql.charAt(i - 1))) {
+        continue;
+      }
+      if (startsWithWord(sql, i, "insert")
+          || startsWithWord(sql, i, "update")
+          || startsWithWord(sql, i, "delete")
+          || startsWithWord(sql, i, "merge")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isIdentifierChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+  }
+}

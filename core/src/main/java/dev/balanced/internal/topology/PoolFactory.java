@@ -1,0 +1,70 @@
+package dev.balanced.internal.topology;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.PropertyElf;
+import dev.balanced.BalancedConfigurationException;
+import dev.balanced.internal.config.NodeSettings;
+import dev.balanced.internal.config.Secrets;
+import dev.balanced.internal.config.Settings;
+import java.util.Properties;
+
+/** Builds one HikariCP pool per node from its settings. */
+final class PoolFactory {
+  private PoolFactory() {}
+
+  static HikariDataSource create(NodeSettings node) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("balanced-" + node.name());
+    Properties hikari = node.hikari();
+    for (String property : hikari.stringPropertyNames()) {
+      applyOne(config, property, hikari.getProperty(property), node);
+    }
+    config.setJdbcUrl(node.url());
+    if (node.username() != null) {
+      config.setUsername(node.username());
+    }
+    if (node.password() != null) {
+      config.setPassword(node.password());
+    }
+    try {
+      config.validate();
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new BalancedConfigurationException(
+          "Cannot start the connection pool of node ["
+              + node.name()
+              + "] at "
+              + Secrets.maskUrl(node.url())
+              + " (settings '"
+              + node.keyPrefix()
+              + "*'): "
+              + Secrets.maskUrl(String.valueOf(e.getMessage())),
+          e);
+    }
+  }
+
+  private static void applyOne(HikariConfig config, String property, String value, NodeSettings node) {
+    Properties single = new Properties();
+    single.setProperty(property, value);
+    try {
+      PropertyElf.setTargetFromProperties(config, single);
+    } catch (RuntimeException e) {
+      throw badHikari(node, property, value, e);
+    }
+  }
+
+  private static BalancedConfigurationException badHikari(
+      NodeSettings node, String property, String value, RuntimeException cause) {
+    String key = node.keyPrefix() + Settings.HIKARI + property;
+    return new BalancedConfigurationException(
+        "Invalid HikariCP setting '"
+            + key
+            + "' = ["
+            + Secrets.displayValue(key, value)
+            + "]: expected a HikariConfig property with a value of its type ("
+            + cause.getMessage()
+            + ")",
+        cause);
+  }
+}

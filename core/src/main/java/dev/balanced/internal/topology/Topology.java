@@ -1,0 +1,111 @@
+package dev.balanced.internal.topology;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.balanced.BalancedSession;
+import dev.balanced.internal.config.BalancedSettings;
+import dev.balanced.internal.config.NodeSettings;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The primary and the replicas, each with its own pool. Owns the pools and closes them. With {@code
+ * enabled=false} the replicas are left out: everything runs on the primary.
+ */
+public final class Topology implements AutoCloseable {
+  private final Node primary;
+  private final List<Node> replicas;
+  private final List<Node> nodes;
+  /** The candidates of the replica selector: the replicas, plus the primary if it serves reads. */
+  private final List<Node> readNodes;
+
+  private Topology(Node primary, List<Node> replicas, boolean primaryServesReads) {
+    this.primary = primary;
+    this.replicas = Collections.unmodifiableList(replicas);
+    List<Node> all = new ArrayList<>();
+    all.add(primary);
+    all.addAll(replicas);
+    this.nodes = Collections.unmodifiableList(all);
+    List<Node> readers = new ArrayList<>(replicas);
+    if (primaryServesReads || replicas.isEmpty()) {
+      readers.add(0, primary);
+    }
+    this.readNodes = Collections.unmodifiableList(readers);
+  }
+
+  /** Starts one pool per node; on failure closes the pools already started. */
+  public static Topology start(BalancedSettings settings) {
+    List<HikariDataSource> started = new ArrayList<>();
+    try {
+      NodeSettings primarySettings = settings.primary();
+      HikariDataSource primaryPool = PoolFactory.create(primarySettings);
+      started.add(primaryPool);
+      Node primary = new Node(BalancedSession.PRIMARY, 0, true, primarySettings.weight(), primaryPool);
+      List<Node> replicas = new ArrayList<>();
+      if (settings.enabled()) {
+        for (NodeSettings replica : settings.replicas()) {
+          HikariDataSource pool = PoolFactory.create(replica);
+          started.add(pool);
+          replicas.add(new Node(replica.name(), replicas.size() + 1, false, replica.weight(), pool));
+        }
+      }
+      return new Topology(primary, replicas, settings.primaryServesReads());
+    } catch (RuntimeException e) {
+      started.forEach(HikariDataSource::close);
+      throw e;
+    }
+  }
+
+  public Node primary() {
+    return primary;
+  }
+
+  public List<Node> replicas() {
+    return replicas;
+  }
+
+  /** The primary first, then the replicas; a node's index is its position here. */
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  public List<Node> readNodes() {
+    return readNodes;
+  }
+
+  /**
+   * The node called {@code name}: {@code "primary"} or {@code "master"} for the primary, else a
+   * replica name (case-insensitive).
+   *
+   * @throws IllegalArgumentException listing the known names
+   */
+  public Node node(String name) {
+    if (name == null) {
+      throw new IllegalArgumentException("Engine name is null; " + knownNames());
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.equals(BalancedSession.PRIMARY) || lower.equals("master")) {
+      return primary;
+    }
+    for (Node replica : replicas) {
+      if (replica.name().equalsIgnoreCase(name)) {
+        return replica;
+      }
+    }
+    throw new IllegalArgumentException("Unknown engine [" + name + "]; " + knownNames());
+  }
+
+  private String knownNames() {
+    List<String> names = new ArrayList<>(List.of("primary", "master"));
+    replicas.forEach(r -> names.add(r.name()));
+    return "known engines: " + String.join(", ", names);
+  }
+
+  @Override
+  public void close() {
+    for (Node node : nodes) {
+      node.pool().close();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.balanced.hibernate.internal;
+
+import dev.balanced.BalancedConfigurationException;
+import dev.balanced.internal.config.BalancedSettings;
+import dev.balanced.internal.config.Settings;
+import java.util.Map;
+import org.hibernate.boot.registry.StandardServiceInitiator;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.cfg.MultiTenancySettings;
+import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
+import org.hibernate.service.spi.ServiceContributor;
+import org.hibernate.service.spi.ServiceRegistryImplementor;
+
+/**
+ * Switches Balanced on when {@code hibernate.balanced.primary.url} is set, and leaves Hibernate
+ * untouched otherwise. Validates every {@code hibernate.balanced.*} setting before anything starts,
+ * then contributes the connection provider, the tenant resolver and the cache-key fix.
+ */
+public final class BalancedServiceContributor implements ServiceContributor {
+
+  @Override
+  public void contribute(StandardServiceRegistryBuilder builder) {
+    Map<String, Object> settings = builder.getSettings();
+    if (!BalancedSettings.isConfigured(settings, Settings.HIBERNATE_PREFIX)) {
+      return;
+    }
+    for (String conflicting :
+        new String[] {
+          MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER,
+          MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER
+        }) {
+      if (settings.get(conflicting) != null) {
+        throw new BalancedConfigurationException(
+            "Setting '"
+                + conflicting
+                + "' conflicts with Balanced, which provides it when '"
+                + Settings.HIBERNATE_PREFIX
+                + "primary.url' is set: remove one of them");
+      }
+    }
+    BalancedSettings parsed = BalancedSettings.parse(settings, Settings.HIBERNATE_PREFIX);
+    SessionBindings bindings = new SessionBindings();
+    builder.addInitiator(new ProviderInitiator(parsed, bindings));
+    builder.applySetting(
+        MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new NodeTenantResolver(bindings));
+    builder.addInitiator(new NodeAgnosticRegionFactoryInitiator());
+  }
+
+  /** Starts the pools when Hibernate first needs a connection, which is during boot. */
+  private static final class ProviderInitiator
+      implements StandardServiceInitiator<MultiTenantConnectionProvider<?>> {
+    private final BalancedSettings settings;
+    private final SessionBindings bindings;
+
+    ProviderInitiator(BalancedSettings settings, SessionBindings bindings) {
+      this.settings = settings;
+      this.bindings = bindings;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Class<MultiTenantConnectionProvider<?>> getServiceInitiated() {
+      return (Class) MultiTenantConnectionProvider.class;
+    }
+
+    @Override
+    public MultiTenantConnectionProvider<?> initiateService(
+        Map<String, Object> configurationValues, ServiceRegistryImplementor registry) {
+      return new RoutingConnectionProvider(
+          dev.balanced.internal.routing.Router.start(settings), bindings);
+    }
+  }
+}

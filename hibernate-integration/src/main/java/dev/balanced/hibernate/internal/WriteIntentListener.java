@@ -1,0 +1,157 @@
+package dev.balanced.hibernate.internal;
+
+import dev.balanced.internal.routing.RoutingSession;
+import org.hibernate.LockMode;
+import org.hibernate.engine.spi.EntityEntry;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.event.spi.DeleteContext;
+import org.hibernate.event.spi.DeleteEvent;
+import org.hibernate.event.spi.DeleteEventListener;
+import org.hibernate.event.spi.FlushEntityEvent;
+import org.hibernate.event.spi.FlushEntityEventListener;
+import org.hibernate.event.spi.LoadEvent;
+import org.hibernate.event.spi.LoadEventListener;
+import org.hibernate.event.spi.LockEvent;
+import org.hibernate.event.spi.LockEventListener;
+import org.hibernate.event.spi.MergeContext;
+import org.hibernate.event.spi.MergeEvent;
+import org.hibernate.event.spi.MergeEventListener;
+import org.hibernate.event.spi.PersistContext;
+import org.hibernate.event.spi.PersistEvent;
+import org.hibernate.event.spi.PersistEventListener;
+import org.hibernate.event.spi.RefreshContext;
+import org.hibernate.event.spi.RefreshEvent;
+import org.hibernate.event.spi.RefreshEventListener;
+
+/**
+ * Hibernate's own knowledge of a coming write, turned into a pin (greedy) or a refusal (strict)
+ * before any SQL of the write is sent. Prepended to persist, merge, delete, lock, load and refresh,
+ * so it runs before the default listeners (and so before {@code persist()} calls {@code nextval});
+ * appended to flush-entity, where the default listener's dirty check has just run.
+ *
+ * <p>Statements these events cannot see (bulk and native {@code executeUpdate}, locking queries)
+ * are caught by the routing connection from their SQL.
+ */
+final class WriteIntentListener
+    implements PersistEventListener,
+        MergeEventListener,
+        DeleteEventListener,
+        FlushEntityEventListener,
+        LockEventListener,
+        LoadEventListener,
+        RefreshEventListener {
+  private static final long serialVersionUID = 1L;
+
+  private final transient SessionBindings bindings;
+
+  WriteIntentListener(SessionBindings bindings) {
+    this.bindings = bindings;
+  }
+
+  /** The routing if this write still needs a decision, else {@code null}. */
+  private RoutingSession undecided(SharedSessionContractImplementor session) {
+    RoutingSession routing = bindings.routingOf(session);
+    return routing == null || routing.isPinnedForWrites() ? null : routing;
+  }
+
+  private static String name(String entityName, Object entity) {
+    return entityName != null ? entityName : entity == null ? "?" : entity.getClass().getName();
+  }
+
+  @Override
+  public void onPersist(PersistEvent event) {
+    RoutingSession routing = undecided(event.getSession());
+    if (routing != null) {
+      routing.beforeWrite("persist of " + name(event.getEntityName(), event.getObject()));
+    }
+  }
+
+  @Override
+  public void onPersist(PersistEvent event, PersistContext createdAlready) {
+    onPersist(event);
+  }
+
+  @Override
+  public void onMerge(MergeEvent event) {
+    RoutingSession routing = undecided(event.getSession());
+    if (routing != null) {
+      routing.beforeWrite("merge of " + name(event.getEntityName(), event.getOriginal()));
+    }
+  }
+
+  @Override
+  public void onMerge(MergeEvent event, MergeContext copiedAlready) {
+    onMerge(event);
+  }
+
+  @Override
+  public void onDelete(DeleteEvent event) {
+    RoutingSession routing = undecided(event.getSession());
+    if (routing != null) {
+      routing.beforeWrite("remove of " + name(event.getEntityName(), event.getObject()));
+    }
+  }
+
+  @Override
+  public void onDelete(DeleteEvent event, DeleteContext transientEntities) {
+    onDelete(event);
+  }
+
+  /** Runs after the default listener, whose dirty check decides whether an UPDATE follows. */
+  @Override
+  public void onFlushEntity(FlushEntityEvent event) {
+    if (!event.hasDirtyProperties() && !event.hasDirtyCollection()) {
+      return;
+    }
+    RoutingSession routing = undecided(event.getSession());
+    if (routing != null) {
+      EntityEntry entry = event.getEntityEntry();
+      routing.beforeWrite(
+          "update of " + name(entry.getEntityName(), event.getEntity()) + "#" + entry.getId());
+    }
+  }
+
+  @Override
+  public void onLock(LockEvent event) {
+    if (isWriteLock(event.getLockMode())) {
+      RoutingSession routing = undecided(event.getSession());
+      if (routing != null) {
+        routing.beforeWrite(
+            event.getLockMode() + " lock of " + name(event.getEntityName(), event.getObject()));
+      }
+    }
+  }
+
+  @Override
+  public void onLoad(LoadEvent event, LoadType loadType) {
+    if (isWriteLock(event.getLockMode())) {
+      RoutingSession routing = undecided(event.getSession());
+      if (routing != null) {
+        routing.beforeWrite(
+            event.getLockMode() + " lock of " + event.getEntityClassName() + "#" + event.getEntityId());
+      }
+    }
+  }
+
+  @Override
+  public void onRefresh(RefreshEvent event) {
+    if (isWriteLock(event.getLockMode())) {
+      RoutingSession routing = undecided(event.getSession());
+      if (routing != null) {
+        routing.beforeWrite(
+            event.getLockMode() + " lock of " + name(event.getEntityName(), event.getObject()));
+      }
+    }
+  }
+
+  @Override
+  public void onRefresh(RefreshEvent event, RefreshContext refreshedAlready) {
+    onRefresh(event);
+  }
+
+  /** Row locks fail on a standby, and a forced version increment is an UPDATE. */
+  private static boolean isWriteLock(LockMode lockMode) {
+    return lockMode != null
+        && (lockMode.isPessimistic() || lockMode == LockMode.OPTIMISTIC_FORCE_INCREMENT);
+  }
+}
