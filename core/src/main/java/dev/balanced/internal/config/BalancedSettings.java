@@ -58,19 +58,19 @@ public record BalancedSettings(
         String afterReplicas = rest.substring(Settings.REPLICAS.length());
         int dot = afterReplicas.indexOf('.');
         if (dot <= 0) {
-          throw unknownKey(prefix, key, raw.get(key));
+          throw unknownKey(prefix, key);
         }
         String name = afterReplicas.substring(0, dot);
         String nodeKey = afterReplicas.substring(dot + 1);
-        checkNodeKey(prefix, key, nodeKey, raw.get(key));
+        checkNodeKey(prefix, key, nodeKey);
         replicaKeys.computeIfAbsent(name, n -> new TreeMap<>()).put(nodeKey, key);
       } else if (rest.startsWith(Settings.PRIMARY)) {
         String nodeKey = rest.substring(Settings.PRIMARY.length());
         if (!nodeKey.equals(Settings.PRIMARY_SERVES_READS.key().substring(Settings.PRIMARY.length()))) {
-          checkNodeKey(prefix, key, nodeKey, raw.get(key));
+          checkNodeKey(prefix, key, nodeKey);
         }
       } else if (!GLOBAL_KEYS.contains(rest)) {
-        throw unknownKey(prefix, key, raw.get(key));
+        throw unknownKey(prefix, key);
       }
     }
 
@@ -86,7 +86,7 @@ public record BalancedSettings(
     NodeSettings primary = node(BalancedSession.PRIMARY, primaryPrefix, raw, null);
 
     List<NodeSettings> replicas = new ArrayList<>();
-    Set<String> seen = new TreeSet<>();
+    Map<String, String> seen = new TreeMap<>();
     for (String name : replicaKeys.keySet()) {
       String replicaPrefix = prefix + Settings.REPLICAS + name + ".";
       if (!NODE_NAME.matcher(name).matches()) {
@@ -106,13 +106,17 @@ public record BalancedSettings(
                 + replicaPrefix
                 + "*': 'primary' and 'master' name the primary; choose another name");
       }
-      if (!seen.add(lower)) {
+      String clash = seen.putIfAbsent(lower, name);
+      if (clash != null) {
         throw new BalancedConfigurationException(
-            "Duplicate replica name ["
+            "Duplicate replica names ["
+                + clash
+                + "] and ["
                 + name
-                + "] in '"
-                + replicaPrefix
-                + "*': replica names must differ regardless of case, because usingEngine() looks"
+                + "] under '"
+                + prefix
+                + Settings.REPLICAS
+                + "': replica names must differ regardless of case, because usingEngine() looks"
                 + " them up by name");
       }
       String url = raw.get(replicaPrefix + Settings.URL);
@@ -148,23 +152,22 @@ public record BalancedSettings(
           Settings.REPLICA_SELECTOR.key(),
           Settings.PRIMARY_SERVES_READS.key());
 
-  private static void checkNodeKey(String prefix, String fullKey, String nodeKey, String value) {
+  private static void checkNodeKey(String prefix, String fullKey, String nodeKey) {
     if (NODE_KEYS.contains(nodeKey)) {
       return;
     }
     if (nodeKey.startsWith(Settings.HIKARI) && nodeKey.length() > Settings.HIKARI.length()) {
       return;
     }
-    throw unknownKey(prefix, fullKey, value);
+    throw unknownKey(prefix, fullKey);
   }
 
-  private static BalancedConfigurationException unknownKey(String prefix, String key, String value) {
+  /** The value is left out: a misspelt key may well hold a secret. */
+  private static BalancedConfigurationException unknownKey(String prefix, String key) {
     return new BalancedConfigurationException(
         "Unknown setting '"
             + key
-            + "' (value ["
-            + Secrets.displayValue(key, value)
-            + "]): expected one of "
+            + "': expected one of "
             + prefix
             + "{"
             + String.join(", ", new TreeSet<>(GLOBAL_KEYS))

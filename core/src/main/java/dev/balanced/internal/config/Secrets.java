@@ -9,7 +9,12 @@ public final class Secrets {
   /** Whether the value of {@code key} is secret (passwords and the like). */
   public static boolean isSecret(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
-    return lower.contains("password") || lower.contains("secret") || lower.contains("credential");
+    // "pass" and "pwd" also catch misspelt or abbreviated keys (passwd, pasword, pwd): an unknown
+    // key's value is shown in messages, and under such a key it is a password all the same.
+    return lower.contains("pass")
+        || lower.contains("pwd")
+        || lower.contains("secret")
+        || lower.contains("credential");
   }
 
   /** The value as it may appear in a message: masked when the key names a secret. */

@@ -291,6 +291,7 @@ final class RoutingConnection implements Connection {
   @Override
   public void commit() throws SQLException {
     checkOpen();
+    session.transactionEnded();
     Connection primary = physical[0];
     if (primary != null) {
       try {
@@ -318,6 +319,7 @@ final class RoutingConnection implements Connection {
   @Override
   public void rollback() throws SQLException {
     checkOpen();
+    session.transactionEnded();
     forEachHeld(Connection::rollback);
   }
 
@@ -358,6 +360,7 @@ final class RoutingConnection implements Connection {
       return;
     }
     closed = true;
+    session.transactionEnded();
     try {
       forEachHeld(Connection::close);
     } finally {

@@ -4,6 +4,7 @@ import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
 import dev.balanced.PinningMode;
 import dev.balanced.UnpinnedWriteException;
+import dev.balanced.internal.config.SelectorKind;
 import dev.balanced.internal.topology.Node;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -29,6 +30,11 @@ public final class RoutingSession implements BalancedSession {
 
   private final Deque<ScopeImpl> scopes = new ArrayDeque<>(2);
   private RouteReason lastReason = RouteReason.SELECTOR;
+  /**
+   * Strict mode: a write approved inside a primary scope also approves the SQL it produces later in
+   * the same transaction (an entity persisted in the scope is inserted at commit, after it).
+   */
+  private boolean writesApprovedUntilTransactionEnd;
 
   RoutingSession(Router router, PinningContext context, boolean readOnly, long id) {
     this.router = router;
@@ -105,7 +111,11 @@ public final class RoutingSession implements BalancedSession {
     }
     if (router.mode() == PinningMode.STRICT) {
       ScopeImpl scope = scopes.peek();
-      if (scope != null && scope.node != null && scope.node.isPrimary()) {
+      if (scope != null && scope.approvesWrites) {
+        writesApprovedUntilTransactionEnd = true;
+        return;
+      }
+      if (writesApprovedUntilTransactionEnd) {
         return;
       }
       throw new UnpinnedWriteException(operation);
@@ -114,6 +124,11 @@ public final class RoutingSession implements BalancedSession {
     if (LOG.isDebugEnabled()) {
       LOG.debug("session#{} pinned to primary (reason: write intent: {})", id, operation);
     }
+  }
+
+  /** The transaction of this session's connection ended: scope approvals end with it. */
+  void transactionEnded() {
+    writesApprovedUntilTransactionEnd = false;
   }
 
   /** Whether {@code beforeWrite} may skip work: pinned already, so writes go ahead. */
@@ -127,7 +142,11 @@ public final class RoutingSession implements BalancedSession {
 
   @Override
   public Scope usingEngine(String name) {
-    return push(router.topology().node(name));
+    Node node = router.topology().node(name);
+    // Only a scope that names the primary approves strict-mode writes: with enabled=false a replica
+    // name also gives the primary, and must not approve writes it would refuse in production.
+    boolean namesPrimary = name.equalsIgnoreCase(PRIMARY) || name.equalsIgnoreCase("master");
+    return push(node, node.isPrimary() && namesPrimary);
   }
 
   @Override
@@ -135,13 +154,19 @@ public final class RoutingSession implements BalancedSession {
     List<Node> replicas = router.topology().replicas();
     if (readNode.isPrimary() && !replicas.isEmpty()) {
       // The selector gave this session the primary (it serves reads); the caller asked for a replica.
-      return push(replicas.get(ThreadLocalRandom.current().nextInt(replicas.size())));
+      // Under weighted selection a weight-0 replica never serves reads, so it is not a candidate.
+      List<Node> candidates = replicas;
+      if (router.settings().selector() == SelectorKind.WEIGHTED) {
+        List<Node> weighted = replicas.stream().filter(r -> r.weight() > 0).toList();
+        candidates = weighted.isEmpty() ? replicas : weighted;
+      }
+      return push(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())), false);
     }
-    return push(null);
+    return push(null, false);
   }
 
-  private Scope push(Node node) {
-    ScopeImpl scope = new ScopeImpl(node);
+  private Scope push(Node node, boolean approvesWrites) {
+    ScopeImpl scope = new ScopeImpl(node, approvesWrites);
     scopes.push(scope);
     if (LOG.isDebugEnabled()) {
       LOG.debug(
@@ -178,11 +203,14 @@ public final class RoutingSession implements BalancedSession {
   private final class ScopeImpl implements Scope {
     /** The node reads go to; {@code null} means the session's replica. */
     private final Node node;
+    /** Whether strict mode lets writes through inside this scope: it names the primary. */
+    private final boolean approvesWrites;
 
     private boolean closed;
 
-    ScopeImpl(Node node) {
+    ScopeImpl(Node node, boolean approvesWrites) {
       this.node = node;
+      this.approvesWrites = approvesWrites;
     }
 
     @Override

@@ -18,7 +18,11 @@ public final class SqlClassifier {
     if (startsWithWord(sql, start, "with")) {
       return hasLockOrSequence(sql, start) || hasDmlWord(sql, start + 4);
     }
-    if (startsWithWord(sql, start, "show") || startsWithWord(sql, start, "explain")) {
+    if (startsWithWord(sql, start, "explain")) {
+      // EXPLAIN ANALYZE runs the statement it explains.
+      return hasLockOrSequence(sql, start) || hasDmlWord(sql, start + 7);
+    }
+    if (startsWithWord(sql, start, "show")) {
       return false;
     }
     return true;
@@ -83,7 +87,10 @@ public final class SqlClassifier {
         && (at + word.length() == sql.length() || !isIdentifierChar(sql.charAt(at + word.length())));
   }
 
-  /** One pass over a query looking for row locks and sequence calls. */
+  /**
+   * One pass over a query looking for row locks, sequence calls and {@code SELECT ... INTO} (which
+   * creates a table in PostgreSQL).
+   */
   private static boolean hasLockOrSequence(String sql, int from) {
     int n = sql.length();
     for (int i = from; i < n; i++) {
@@ -116,6 +123,11 @@ public final class SqlClassifier {
         }
         case 's', 'S' -> {
           if (startsWithWord(sql, i, "setval")) {
+            return true;
+          }
+        }
+        case 'i', 'I' -> {
+          if (startsWithWord(sql, i, "into")) {
             return true;
           }
         }

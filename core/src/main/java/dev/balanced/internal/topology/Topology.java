@@ -19,10 +19,17 @@ public final class Topology implements AutoCloseable {
   private final List<Node> nodes;
   /** The candidates of the replica selector: the replicas, plus the primary if it serves reads. */
   private final List<Node> readNodes;
+  /** With {@code enabled=false}: the configured replica names, which all mean the primary. */
+  private final List<String> disabledReplicaNames;
 
-  private Topology(Node primary, List<Node> replicas, boolean primaryServesReads) {
+  private Topology(
+      Node primary,
+      List<Node> replicas,
+      boolean primaryServesReads,
+      List<String> disabledReplicaNames) {
     this.primary = primary;
     this.replicas = Collections.unmodifiableList(replicas);
+    this.disabledReplicaNames = List.copyOf(disabledReplicaNames);
     List<Node> all = new ArrayList<>();
     all.add(primary);
     all.addAll(replicas);
@@ -43,14 +50,18 @@ public final class Topology implements AutoCloseable {
       started.add(primaryPool);
       Node primary = new Node(BalancedSession.PRIMARY, 0, true, primarySettings.weight(), primaryPool);
       List<Node> replicas = new ArrayList<>();
-      if (settings.enabled()) {
+      List<String> disabledReplicaNames = new ArrayList<>();
+      if (!settings.enabled()) {
+        settings.replicas().forEach(replica -> disabledReplicaNames.add(replica.name()));
+      } else {
         for (NodeSettings replica : settings.replicas()) {
           HikariDataSource pool = PoolFactory.create(replica);
           started.add(pool);
           replicas.add(new Node(replica.name(), replicas.size() + 1, false, replica.weight(), pool));
         }
       }
-      return new Topology(primary, replicas, settings.primaryServesReads());
+      return new Topology(
+          primary, replicas, settings.primaryServesReads(), disabledReplicaNames);
     } catch (RuntimeException e) {
       started.forEach(HikariDataSource::close);
       throw e;
@@ -76,7 +87,8 @@ public final class Topology implements AutoCloseable {
 
   /**
    * The node called {@code name}: {@code "primary"} or {@code "master"} for the primary, else a
-   * replica name (case-insensitive).
+   * replica name (case-insensitive). With {@code enabled=false} a configured replica name gives
+   * the primary, so code that names replicas runs unchanged with everything on the primary.
    *
    * @throws IllegalArgumentException listing the known names
    */
@@ -93,12 +105,18 @@ public final class Topology implements AutoCloseable {
         return replica;
       }
     }
+    for (String disabled : disabledReplicaNames) {
+      if (disabled.equalsIgnoreCase(name)) {
+        return primary;
+      }
+    }
     throw new IllegalArgumentException("Unknown engine [" + name + "]; " + knownNames());
   }
 
   private String knownNames() {
     List<String> names = new ArrayList<>(List.of("primary", "master"));
     replicas.forEach(r -> names.add(r.name()));
+    names.addAll(disabledReplicaNames);
     return "known engines: " + String.join(", ", names);
   }
 

@@ -1,0 +1,106 @@
+package dev.balanced.hibernate;
+
+import dev.balanced.internal.routing.Router;
+import dev.balanced.testing.H2Nodes;
+import dev.balanced.testing.Pools;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
+
+/**
+ * A primary and replicas as separate H2 databases, each holding the {@code item} schema and an
+ * {@code item} row 1 named after the node ("item-1@replica1"), plus an entity manager factory
+ * configured through {@code hibernate.balanced.*} properties only.
+ */
+final class BalancedH2 implements AutoCloseable {
+  final H2Nodes nodes;
+  final EntityManagerFactory emf;
+
+  private BalancedH2(H2Nodes nodes, EntityManagerFactory emf) {
+    this.nodes = nodes;
+    this.emf = emf;
+  }
+
+  static H2Nodes nodesWithSchema(String... replicas) {
+    H2Nodes nodes = H2Nodes.start(replicas);
+    nodes.executeEverywhere(
+        "create table item(id bigint primary key, name varchar(100), version int not null)",
+        "create table item_tags(item_id bigint not null, tag varchar(50))");
+    nodes.execute("primary", "insert into item values (1, 'item-1@primary', 0)");
+    for (String replica : replicas) {
+      nodes.execute(replica, "insert into item values (1, 'item-1@" + replica + "', 0)");
+    }
+    return nodes;
+  }
+
+  /** The primary and the named replicas, with an entity manager factory over them. */
+  static BalancedH2 start(Map<String, Object> extraSettings, String... replicas) {
+    H2Nodes nodes = nodesWithSchema(replicas);
+    try {
+      return new BalancedH2(nodes, factory(nodes, extraSettings));
+    } catch (RuntimeException e) {
+      nodes.close();
+      throw e;
+    }
+  }
+
+  static EntityManagerFactory factory(H2Nodes nodes, Map<String, Object> extraSettings) {
+    Map<String, Object> settings = new HashMap<>(nodes.settings("hibernate.balanced."));
+    settings.put("hibernate.hbm2ddl.auto", "none");
+    // The nodes hold different data under the same ids so routing is visible; a shared cache would
+    // hide that. SecondLevelCacheTest turns it on.
+    settings.put("jakarta.persistence.sharedCache.mode", "NONE");
+    settings.put("hibernate.cache.use_second_level_cache", "false");
+    settings.putAll(extraSettings);
+    HibernatePersistenceConfiguration configuration =
+        new HibernatePersistenceConfiguration("balanced-test").managedClass(Item.class);
+    settings.forEach(configuration::property);
+    return configuration.createEntityManagerFactory();
+  }
+
+  static Router router(EntityManagerFactory emf) {
+    return emf.unwrap(SessionFactoryImplementor.class)
+        .getServiceRegistry()
+        .requireService(MultiTenantConnectionProvider.class)
+        .unwrap(Router.class);
+  }
+
+  Router router() {
+    return router(emf);
+  }
+
+  /** Runs {@code work} in a transaction of a new entity manager. */
+  void inTransaction(Consumer<EntityManager> work) {
+    try (EntityManager em = emf.createEntityManager()) {
+      em.getTransaction().begin();
+      work.accept(em);
+      em.getTransaction().commit();
+    }
+  }
+
+  String nameOnNode(String node, long id) {
+    return (String) nodes.queryOne(node, "select name from item where id = " + id);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (emf.isOpen()) {
+        Pools.assertNoneActive(router());
+      }
+    } finally {
+      try {
+        if (emf.isOpen()) {
+          emf.close();
+        }
+      } finally {
+        nodes.close();
+      }
+    }
+  }
+}

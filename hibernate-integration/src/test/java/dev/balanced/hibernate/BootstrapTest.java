@@ -1,0 +1,147 @@
+package dev.balanced.hibernate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.balanced.BalancedSession;
+import dev.balanced.testing.H2Nodes;
+import jakarta.persistence.EntityGraph;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceException;
+import jakarta.persistence.SharedCacheMode;
+import jakarta.persistence.ValidationMode;
+import jakarta.persistence.spi.PersistenceUnitInfo;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.hibernate.Session;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
+import org.hibernate.jpa.HibernatePersistenceProvider;
+import org.junit.jupiter.api.Test;
+
+/** The ways in: JPA and container bootstrap, unwrap, entity graphs, DDL, switches. */
+class BootstrapTest {
+
+  @Test
+  void unwrapGivesTheBalancedSessionAndHibernateTypesKeepWorking() {
+    try (BalancedH2 db = BalancedH2.start(Map.of(), "replica1");
+        EntityManager em = db.emf.createEntityManager()) {
+      Session session = em.unwrap(Session.class);
+      assertSame(em.unwrap(BalancedSession.class), session.unwrap(BalancedSession.class));
+      assertEquals("item-1@replica1", session.find(Item.class, 1L).getName());
+      assertTrue(em.getEntityManagerFactory().isOpen());
+
+      EntityGraph<Item> graph = em.createEntityGraph(Item.class);
+      graph.addAttributeNodes("tags");
+      em.clear();
+      Item item = em.find(Item.class, 1L, Map.of("jakarta.persistence.fetchgraph", graph));
+      assertEquals("item-1@replica1", item.getName());
+      assertEquals(0, item.getTags().size());
+    }
+  }
+
+  @Test
+  void theContainerBootstrapPathIsBalancedToo() {
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
+      Properties properties = new Properties();
+      properties.putAll(nodes.settings("hibernate.balanced."));
+      properties.put("hibernate.cache.use_second_level_cache", "false");
+      EntityManagerFactory emf =
+          new HibernatePersistenceProvider()
+              .createContainerEntityManagerFactory(unit(properties), Map.of());
+      try (EntityManager em = emf.createEntityManager()) {
+        assertEquals("item-1@replica1", em.find(Item.class, 1L).getName());
+        em.getTransaction().begin();
+        em.persist(new Item("container"));
+        em.getTransaction().commit();
+        em.clear();
+        assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
+      } finally {
+        emf.close();
+      }
+      assertEquals("container", nodes.queryOne("primary", "select name from item where id = 1000"));
+    }
+  }
+
+  @Test
+  void schemaGenerationRunsOnThePrimaryOnly() {
+    try (H2Nodes nodes = H2Nodes.start("replica1")) {
+      EntityManagerFactory emf =
+          BalancedH2.factory(nodes, Map.of("hibernate.hbm2ddl.auto", "create"));
+      emf.close();
+      String tables = "select count(*) from information_schema.tables where table_name = 'ITEM'";
+      assertEquals(1L, ((Number) nodes.queryOne("primary", tables)).longValue());
+      assertEquals(0L, ((Number) nodes.queryOne("replica1", tables)).longValue());
+    }
+  }
+
+  @Test
+  void disabledSendsEverythingToThePrimary() {
+    try (BalancedH2 db = BalancedH2.start(Map.of("hibernate.balanced.enabled", "false"), "replica1");
+        EntityManager em = db.emf.createEntityManager()) {
+      assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
+      assertEquals("primary", em.unwrap(BalancedSession.class).currentEngine());
+      assertEquals(1, db.router().topology().nodes().size());
+    }
+  }
+
+  @Test
+  void withoutReplicasEverythingRunsOnThePrimary() {
+    try (BalancedH2 db = BalancedH2.start(Map.of());
+        EntityManager em = db.emf.createEntityManager()) {
+      assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
+      em.getTransaction().begin();
+      em.persist(new Item("solo"));
+      em.getTransaction().commit();
+    }
+  }
+
+  @Test
+  void withoutThePrimaryUrlHibernateIsUntouched() {
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema()) {
+      HibernatePersistenceConfiguration configuration =
+          new HibernatePersistenceConfiguration("plain")
+              .managedClass(Item.class)
+              .property("hibernate.connection.url", nodes.url("primary"))
+              .property("hibernate.connection.username", "sa")
+              .property("hibernate.cache.use_second_level_cache", "false");
+      try (EntityManagerFactory emf = configuration.createEntityManagerFactory();
+          EntityManager em = emf.createEntityManager()) {
+        assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
+        assertThrows(PersistenceException.class, () -> em.unwrap(BalancedSession.class));
+      }
+    }
+  }
+
+  /** A minimal PersistenceUnitInfo, as an application server or Spring would hand over. */
+  private static PersistenceUnitInfo unit(Properties properties) {
+    return (PersistenceUnitInfo)
+        Proxy.newProxyInstance(
+            BootstrapTest.class.getClassLoader(),
+            new Class<?>[] {PersistenceUnitInfo.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getPersistenceUnitName" -> "container-test";
+                  case "getPersistenceProviderClassName" ->
+                      HibernatePersistenceProvider.class.getName();
+                  case "getManagedClassNames" -> List.of(Item.class.getName());
+                  case "excludeUnlistedClasses" -> true;
+                  case "getProperties" -> properties;
+                  case "getClassLoader", "getNewTempClassLoader" ->
+                      BootstrapTest.class.getClassLoader();
+                  case "getSharedCacheMode" -> SharedCacheMode.NONE;
+                  case "getValidationMode" -> ValidationMode.NONE;
+                  case "getPersistenceXMLSchemaVersion" -> "3.2";
+                  case "getMappingFileNames", "getJarFileUrls", "getQualifierAnnotationNames" ->
+                      List.of();
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  case "toString" -> "PersistenceUnitInfo[container-test]";
+                  default -> null;
+                });
+  }
+}

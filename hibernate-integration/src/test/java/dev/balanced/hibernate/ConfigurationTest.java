@@ -1,0 +1,127 @@
+package dev.balanced.hibernate;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.balanced.BalancedConfigurationException;
+import dev.balanced.testing.H2Nodes;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bad configuration fails at startup, through Hibernate, with a message that says what to fix. */
+class ConfigurationTest {
+
+  private static BalancedConfigurationException failure(Map<String, Object> settings) {
+    try (H2Nodes nodes = H2Nodes.start("replica1")) {
+      Map<String, Object> all = new HashMap<>(nodes.settings("hibernate.balanced."));
+      all.put("hibernate.balanced.primary.password", "s3cr3t-pw");
+      all.putAll(settings);
+      RuntimeException e =
+          assertThrows(RuntimeException.class, () -> BalancedH2.factory(nodes, all).close());
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof BalancedConfigurationException bce) {
+          assertFalse(bce.getMessage().contains("s3cr3t-pw"), bce.getMessage());
+          return bce;
+        }
+      }
+      throw new AssertionError("no BalancedConfigurationException in " + e, e);
+    }
+  }
+
+  private static void assertMentions(BalancedConfigurationException e, String... parts) {
+    for (String part : parts) {
+      assertTrue(e.getMessage().contains(part), () -> "'" + part + "' not in: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void aTypoInAKeyIsRejected() {
+    assertMentions(
+        failure(Map.of("hibernate.balanced.mdoe", "strict")),
+        "hibernate.balanced.mdoe",
+        "hibernate.balanced.{enabled, mode,");
+  }
+
+  @Test
+  void anUnknownModeIsRejected() {
+    assertMentions(
+        failure(Map.of("hibernate.balanced.mode", "eager")),
+        "hibernate.balanced.mode",
+        "[eager]",
+        "greedy | strict");
+  }
+
+  @Test
+  void anUnknownSelectorIsRejected() {
+    assertMentions(
+        failure(Map.of("hibernate.balanced.replica_selector", "fastest")),
+        "hibernate.balanced.replica_selector",
+        "[fastest]",
+        "random | round_robin | weighted");
+  }
+
+  @Test
+  void badWeightsAreRejected() {
+    assertMentions(
+        failure(Map.of("hibernate.balanced.replicas.replica1.weight", "heavy")),
+        "hibernate.balanced.replicas.replica1.weight",
+        "[heavy]",
+        ">= 0");
+    assertMentions(
+        failure(Map.of("hibernate.balanced.replicas.replica1.weight", "-1")),
+        "hibernate.balanced.replicas.replica1.weight",
+        "[-1]");
+  }
+
+  @Test
+  void aReplicaWithoutUrlIsRejected() {
+    assertMentions(
+        failure(Map.of("hibernate.balanced.replicas.replica9.weight", "2")),
+        "hibernate.balanced.replicas.replica9.url",
+        "replica9");
+  }
+
+  @Test
+  void illegalAndDuplicateNamesAreRejected() {
+    assertMentions(
+        failure(Map.of("hibernate.balanced.replicas.master.url", "jdbc:h2:mem:x")),
+        "[master]",
+        "name the primary");
+    assertMentions(
+        failure(Map.of("hibernate.balanced.replicas.Replica1.url", "jdbc:h2:mem:x")),
+        "Duplicate replica names",
+        "[Replica1]",
+        "[replica1]");
+  }
+
+  @Test
+  void aBadHikariPropertyIsRejected() {
+    assertMentions(
+        failure(Map.of("hibernate.balanced.primary.hikari.maximumPoolSise", "3")),
+        "hibernate.balanced.primary.hikari.maximumPoolSise",
+        "[3]");
+    assertMentions(
+        failure(Map.of("hibernate.balanced.primary.hikari.maximumPoolSize", "many")),
+        "hibernate.balanced.primary.hikari.maximumPoolSize",
+        "[many]");
+  }
+
+  @Test
+  void aConflictingMultiTenancySettingIsRejected() {
+    assertMentions(
+        failure(Map.of("hibernate.multi_tenant_connection_provider", "com.example.Mine")),
+        "hibernate.multi_tenant_connection_provider");
+  }
+
+  @Test
+  void passwordsAreMaskedWhereTheirKeyIsNamed() {
+    BalancedConfigurationException e =
+        failure(Map.of("hibernate.balanced.replicas.replica1.passwrod", "other-s3cr3t"));
+    assertMentions(e, "hibernate.balanced.replicas.replica1.passwrod");
+    assertNotNull(e.getMessage());
+    assertFalse(e.getMessage().contains("other-s3cr3t"), e.getMessage());
+  }
+}
