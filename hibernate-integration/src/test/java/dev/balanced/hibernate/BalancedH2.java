@@ -1,5 +1,8 @@
 package dev.balanced.hibernate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.balanced.hibernate.internal.RoutingConnectionProvider;
 import dev.balanced.internal.routing.Router;
 import dev.balanced.testing.H2Nodes;
 import dev.balanced.testing.Pools;
@@ -63,11 +66,15 @@ final class BalancedH2 implements AutoCloseable {
     return configuration.createEntityManagerFactory();
   }
 
+  static RoutingConnectionProvider provider(EntityManagerFactory emf) {
+    return (RoutingConnectionProvider)
+        emf.unwrap(SessionFactoryImplementor.class)
+            .getServiceRegistry()
+            .requireService(MultiTenantConnectionProvider.class);
+  }
+
   static Router router(EntityManagerFactory emf) {
-    return emf.unwrap(SessionFactoryImplementor.class)
-        .getServiceRegistry()
-        .requireService(MultiTenantConnectionProvider.class)
-        .unwrap(Router.class);
+    return provider(emf).router();
   }
 
   Router router() {
@@ -92,6 +99,10 @@ final class BalancedH2 implements AutoCloseable {
     try {
       if (emf.isOpen()) {
         Pools.assertNoneActive(router());
+        assertEquals(
+            0,
+            provider(emf).bindings().openSessionCount(),
+            "routings retained after their sessions closed");
       }
     } finally {
       try {

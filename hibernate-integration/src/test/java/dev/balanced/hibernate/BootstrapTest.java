@@ -81,7 +81,8 @@ class BootstrapTest {
 
   @Test
   void disabledSendsEverythingToThePrimary() {
-    try (BalancedH2 db = BalancedH2.start(Map.of("hibernate.balanced.enabled", "false"), "replica1");
+    try (BalancedH2 db =
+            BalancedH2.start(Map.of("hibernate.balanced.enabled", "false"), "replica1");
         EntityManager em = db.emf.createEntityManager()) {
       assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
       assertEquals("primary", em.unwrap(BalancedSession.class).currentEngine());

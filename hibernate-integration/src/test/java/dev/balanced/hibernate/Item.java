@@ -16,8 +16,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Test entity. Its ids come from {@code node_seq}, which starts at a different value on every
- * node, so an id tells which node served the {@code nextval}.
+ * Test entity. Its ids come from {@code node_seq}, which starts at a different value on every node,
+ * so an id tells which node served the {@code nextval}.
  */
 @Entity
 @Table(name = "item")

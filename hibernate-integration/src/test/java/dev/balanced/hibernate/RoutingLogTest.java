@@ -15,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every routing decision is logged at DEBUG with its node and reason, and no password ever
- * appears. (slf4j-simple writes to System.err; simplelogger.properties enables DEBUG for
- * dev.balanced in these tests.)
+ * Every routing decision is logged at DEBUG with its node and reason, and no password ever appears.
+ * (slf4j-simple writes to System.err; simplelogger.properties enables DEBUG for dev.balanced in
+ * these tests.)
  */
 class RoutingLogTest {
   private static final String PASSWORD = "s3cr3t-pw";
@@ -37,7 +37,8 @@ class RoutingLogTest {
         EntityManagerFactory emf = BalancedH2.factory(nodes, settings);
         try (EntityManager em = emf.createEntityManager()) {
           em.find(Item.class, 1L);
-          try (BalancedSession.Scope scope = em.unwrap(BalancedSession.class).usingEngine("master")) {
+          try (BalancedSession.Scope scope =
+              em.unwrap(BalancedSession.class).usingEngine("master")) {
             em.createQuery("from Item", Item.class).getResultList();
           }
           em.getTransaction().begin();
@@ -54,7 +55,8 @@ class RoutingLogTest {
     assertTrue(log.contains("read -> replica1 (reason: selector)"), log);
     assertTrue(log.contains("read -> primary (reason: scope)"), log);
     assertTrue(
-        log.contains("pinned to primary (reason: write intent: persist of dev.balanced.hibernate.Item)"),
+        log.contains(
+            "pinned to primary (reason: write intent: persist of dev.balanced.hibernate.Item)"),
         log);
     assertTrue(log.contains("write -> primary (reason: write intent)"), log);
     assertFalse(log.contains(PASSWORD), log);

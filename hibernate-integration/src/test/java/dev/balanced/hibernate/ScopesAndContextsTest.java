@@ -25,7 +25,9 @@ class ScopesAndContextsTest {
 
   @BeforeEach
   void start() {
-    db = BalancedH2.start(Map.of("hibernate.balanced.replica_selector", "round_robin"), "replica1", "replica2");
+    db =
+        BalancedH2.start(
+            Map.of("hibernate.balanced.replica_selector", "round_robin"), "replica1", "replica2");
   }
 
   @AfterEach
@@ -155,7 +157,9 @@ class ScopesAndContextsTest {
                     return "context still bound after the task";
                   }
                   boolean onPrimary = seen.equals("item-1@primary");
-                  return onPrimary == writer ? "ok" : (writer ? "writer" : "reader") + " read " + seen;
+                  return onPrimary == writer
+                      ? "ok"
+                      : (writer ? "writer" : "reader") + " read " + seen;
                 }));
       }
       for (Future<String> result : results) {

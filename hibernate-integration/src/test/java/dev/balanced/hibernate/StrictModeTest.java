@@ -77,7 +77,8 @@ class StrictModeTest {
           assertThrows(
               RuntimeException.class,
               () -> em.createQuery("update Item set name = 'bulk'").executeUpdate());
-      assertTrue(causeChainContains(refused, UnpinnedWriteException.class), String.valueOf(refused));
+      assertTrue(
+          causeChainContains(refused, UnpinnedWriteException.class), String.valueOf(refused));
       em.getTransaction().rollback();
     }
     assertEquals("item-1@primary", db.nameOnNode("primary", 1));

@@ -17,9 +17,9 @@ import java.util.List;
 
 /**
  * A scripted workload that prints which node served each query. The primary and two replicas are
- * separate in-memory H2 databases configured in {@code META-INF/persistence.xml}; since H2 does
- * not replicate, the example copies rows to the replicas itself at the step marked "replication",
- * so the lag a real standby has is visible until then.
+ * separate in-memory H2 databases configured in {@code META-INF/persistence.xml}; since H2 does not
+ * replicate, the example copies rows to the replicas itself at the step marked "replication", so
+ * the lag a real standby has is visible until then.
  */
 public final class RoutingExample {
   private static final String[] REPLICAS = {"replica1", "replica2"};
@@ -34,7 +34,8 @@ public final class RoutingExample {
   }
 
   public static void main(String[] args) throws SQLException {
-    // Route Hibernate's own logging through SLF4J, whose simplelogger.properties keeps it to warnings.
+    // Route Hibernate's own logging through SLF4J, whose simplelogger.properties keeps it to
+    // warnings.
     if (System.getProperty("org.jboss.logging.provider") == null) {
       System.setProperty("org.jboss.logging.provider", "slf4j");
     }
@@ -131,13 +132,18 @@ public final class RoutingExample {
     log(
         em,
         "select count(m) from Message m",
-        "served by " + servedBy + (servedBy.equals(node) ? "" : " (expected " + node + "!)")
-            + ", sees " + count + (count == 1 ? " message" : " messages")
+        "served by "
+            + servedBy
+            + (servedBy.equals(node) ? "" : " (expected " + node + "!)")
+            + ", sees "
+            + count
+            + (count == 1 ? " message" : " messages")
             + (balanced.isPinned() ? ", pinned" : ""));
   }
 
   private void log(EntityManager em, String what, String result) {
-    out.printf("  %-34s -> %-8s  %s%n", what, em.unwrap(BalancedSession.class).currentEngine(), result);
+    out.printf(
+        "  %-34s -> %-8s  %s%n", what, em.unwrap(BalancedSession.class).currentEngine(), result);
   }
 
   /** Copies the schema Hibernate created on the primary to the replicas, as replication would. */
@@ -172,7 +178,8 @@ public final class RoutingExample {
           Statement read = from.createStatement();
           ResultSet rows = read.executeQuery("select id, postedAt, text from Message");
           PreparedStatement write =
-              to.prepareStatement("merge into Message (id, postedAt, text) key (id) values (?, ?, ?)")) {
+              to.prepareStatement(
+                  "merge into Message (id, postedAt, text) key (id) values (?, ?, ?)")) {
         while (rows.next()) {
           write.setLong(1, rows.getLong(1));
           write.setObject(2, rows.getObject(2));
@@ -184,6 +191,7 @@ public final class RoutingExample {
   }
 
   private static Connection connect(String node) throws SQLException {
-    return DriverManager.getConnection("jdbc:h2:mem:example-" + node + ";DB_CLOSE_DELAY=-1", "sa", "");
+    return DriverManager.getConnection(
+        "jdbc:h2:mem:example-" + node + ";DB_CLOSE_DELAY=-1", "sa", "");
   }
 }

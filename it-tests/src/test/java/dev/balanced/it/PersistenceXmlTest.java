@@ -105,7 +105,9 @@ class PersistenceXmlTest {
 
   @Test
   void strictModeFromAnOverrideRefusesUnpinnedWrites() {
-    emf = Persistence.createEntityManagerFactory("balanced-it", Map.of("hibernate.balanced.mode", "strict"));
+    emf =
+        Persistence.createEntityManagerFactory(
+            "balanced-it", Map.of("hibernate.balanced.mode", "strict"));
     try (EntityManager em = emf.createEntityManager()) {
       em.getTransaction().begin();
       assertThrows(UnpinnedWriteException.class, () -> em.persist(new Message("refused")));

@@ -1,7 +1,7 @@
 package dev.balanced.hibernate.internal;
 
-import org.hibernate.engine.spi.AbstractDelegatingSessionBuilderImplementor;
 import org.hibernate.engine.creation.spi.SessionBuilderImplementor;
+import org.hibernate.engine.spi.AbstractDelegatingSessionBuilderImplementor;
 import org.hibernate.engine.spi.SessionImplementor;
 
 /**

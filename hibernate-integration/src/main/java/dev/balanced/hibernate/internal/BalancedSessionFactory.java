@@ -76,8 +76,7 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   @Override
   public Session createEntityManager(SynchronizationType synchronizationType, Map map) {
     return open(
-        false,
-        () -> (SessionImplementor) delegate().createEntityManager(synchronizationType, map));
+        false, () -> (SessionImplementor) delegate().createEntityManager(synchronizationType, map));
   }
 
   @Override

@@ -9,8 +9,9 @@ import org.hibernate.engine.spi.SessionImplementor;
 
 /**
  * The session (and entity manager) applications get: Hibernate's own session, plus the {@link
- * BalancedSession} steering API. Routing state lives in the {@link RoutingSession}, which Hibernate's
- * internals reach through the real session, so nothing depends on calls passing through here.
+ * BalancedSession} steering API. Routing state lives in the {@link RoutingSession}, which
+ * Hibernate's internals reach through the real session, so nothing depends on calls passing through
+ * here.
  */
 final class BalancedSessionImpl extends SessionDelegatorBaseImpl implements BalancedSession {
   private static final long serialVersionUID = 1L;
@@ -50,7 +51,9 @@ final class BalancedSessionImpl extends SessionDelegatorBaseImpl implements Bala
     return routing.currentEngine();
   }
 
-  /** {@code unwrap(BalancedSession.class)}, and {@code Session}/{@code EntityManager}, give this. */
+  /**
+   * {@code unwrap(BalancedSession.class)}, and {@code Session}/{@code EntityManager}, give this.
+   */
   @Override
   public <T> T unwrap(Class<T> type) {
     if (type.isInstance(this)) {

@@ -9,9 +9,9 @@ import org.hibernate.service.spi.Stoppable;
 
 /**
  * Treats the primary and each replica as a tenant. A session opened through Balanced gets a routing
- * connection that starts on its tenant's node and moves to the primary when the session writes;
- * any other session (Hibernate's own, schema tools) gets a plain connection to its tenant's node,
- * which is the primary unless it asked for another. Owns the pools: {@link #stop()} closes them.
+ * connection that starts on its tenant's node and moves to the primary when the session writes; any
+ * other session (Hibernate's own, schema tools) gets a plain connection to its tenant's node, which
+ * is the primary unless it asked for another. Owns the pools: {@link #stop()} closes them.
  */
 public final class RoutingConnectionProvider
     implements MultiTenantConnectionProvider<String>, Stoppable {
@@ -94,6 +94,7 @@ public final class RoutingConnectionProvider
     if (unwrapType.isInstance(router)) {
       return unwrapType.cast(router);
     }
-    throw new IllegalArgumentException("Cannot unwrap " + getClass().getName() + " as " + unwrapType);
+    throw new IllegalArgumentException(
+        "Cannot unwrap " + getClass().getName() + " as " + unwrapType);
   }
 }

@@ -36,7 +36,9 @@ public final class SessionBindings {
       opening.remove();
     }
     routings.put(session, routing);
-    session.getEventListenerManager().addListener(new RoutingSessionListener(this, session, routing));
+    session
+        .getEventListenerManager()
+        .addListener(new RoutingSessionListener(this, session, routing));
     return session;
   }
 
@@ -65,8 +67,8 @@ public final class SessionBindings {
     routings.remove(session);
   }
 
-  /** Sessions open right now; for tests that prove nothing is retained. */
-  int openSessionCount() {
+  /** Sessions open right now; for tests that prove nothing is retained after close. */
+  public int openSessionCount() {
     return routings.size();
   }
 }

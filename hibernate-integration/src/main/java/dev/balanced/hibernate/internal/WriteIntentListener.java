@@ -128,7 +128,11 @@ final class WriteIntentListener
       RoutingSession routing = undecided(event.getSession());
       if (routing != null) {
         routing.beforeWrite(
-            event.getLockMode() + " lock of " + event.getEntityClassName() + "#" + event.getEntityId());
+            event.getLockMode()
+                + " lock of "
+                + event.getEntityClassName()
+                + "#"
+                + event.getEntityId());
       }
     }
   }
