@@ -13,9 +13,9 @@ import javax.sql.DataSource;
 
 /**
  * A plain {@link DataSource} that routes, for code without Hibernate (JDBC, jOOQ, JDBI, Spring
- * JDBC). Each connection is a unit of work: its reads go to a replica until it writes or its
- * {@link PinningContext} is pinned; writes, locking reads and sequence calls go to the primary.
- * {@code connection.unwrap(BalancedSession.class)} steers it.
+ * JDBC). Each connection is a unit of work: its reads go to a replica until it writes or its {@link
+ * PinningContext} is pinned; writes, locking reads and sequence calls go to the primary. {@code
+ * connection.unwrap(BalancedSession.class)} steers it.
  *
  * <p>Configured with the same settings as the Hibernate integration, under the prefix {@code
  * balanced.} instead of {@code hibernate.balanced.}: {@code balanced.primary.url}, {@code

@@ -55,7 +55,9 @@ public final class PinningContext implements AutoCloseable {
     }
   }
 
-  /** Calls {@code work} in a new context and closes it afterwards, also when {@code work} throws. */
+  /**
+   * Calls {@code work} in a new context and closes it afterwards, also when {@code work} throws.
+   */
   public static <T> T call(Callable<T> work) throws Exception {
     try (PinningContext ignored = open()) {
       return work.call();

@@ -11,8 +11,8 @@ public enum PinningMode {
 
   /**
    * The write is refused with {@link UnpinnedWriteException} before any of its SQL is sent (pindb's
-   * {@code StrictPinDbRouter}). Code must {@link BalancedSession#pin() pin} before it reads what
-   * it will write, so it never writes based on a stale read.
+   * {@code StrictPinDbRouter}). Code must {@link BalancedSession#pin() pin} before it reads what it
+   * will write, so it never writes based on a stale read.
    */
   STRICT
 }

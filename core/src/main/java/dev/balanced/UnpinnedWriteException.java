@@ -14,8 +14,9 @@ public class UnpinnedWriteException extends RuntimeException {
         "Refused "
             + operation
             + ": the unit of work is not pinned to the primary and the pinning mode is strict."
-            + " Call entityManager.unwrap(BalancedSession.class).pin() before reading what you"
-            + " will write, or run the write inside usingEngine(\"primary\").");
+            + " Call pin() on the BalancedSession (entityManager.unwrap(BalancedSession.class), or"
+            + " connection.unwrap(BalancedSession.class) with JDBC) before reading what you will"
+            + " write, or run the write inside usingEngine(\"primary\").");
     this.operation = operation;
   }
 

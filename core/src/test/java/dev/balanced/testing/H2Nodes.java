@@ -60,7 +60,8 @@ public final class H2Nodes implements AutoCloseable {
     Map<String, Object> settings = new LinkedHashMap<>();
     urls.forEach(
         (node, url) -> {
-          String nodePrefix = node.equals("primary") ? prefix + "primary." : prefix + "replicas." + node + ".";
+          String nodePrefix =
+              node.equals("primary") ? prefix + "primary." : prefix + "replicas." + node + ".";
           settings.put(nodePrefix + "url", url);
         });
     settings.put(prefix + "primary.username", "sa");

@@ -39,8 +39,8 @@ public record BalancedSettings(
   /**
    * Validates and parses the settings under {@code prefix}; other keys are ignored.
    *
-   * @throws BalancedConfigurationException on the first problem, naming the key, the value and
-   *     what was expected
+   * @throws BalancedConfigurationException on the first problem, naming the key, the value and what
+   *     was expected
    */
   public static BalancedSettings parse(Map<String, ?> rawSettings, String prefix) {
     Map<String, String> raw = new TreeMap<>();
@@ -66,7 +66,8 @@ public record BalancedSettings(
         replicaKeys.computeIfAbsent(name, n -> new TreeMap<>()).put(nodeKey, key);
       } else if (rest.startsWith(Settings.PRIMARY)) {
         String nodeKey = rest.substring(Settings.PRIMARY.length());
-        if (!nodeKey.equals(Settings.PRIMARY_SERVES_READS.key().substring(Settings.PRIMARY.length()))) {
+        if (!nodeKey.equals(
+            Settings.PRIMARY_SERVES_READS.key().substring(Settings.PRIMARY.length()))) {
           checkNodeKey(prefix, key, nodeKey);
         }
       } else if (!GLOBAL_KEYS.contains(rest)) {
@@ -197,8 +198,7 @@ public record BalancedSettings(
       username = username != null ? username : inheritFrom.username();
       password = password != null ? password : inheritFrom.password();
     }
-    int weight =
-        Settings.WEIGHT.readAt(raw, nodePrefix, nodePrefix + Settings.WEIGHT.key());
+    int weight = Settings.WEIGHT.readAt(raw, nodePrefix, nodePrefix + Settings.WEIGHT.key());
     return new NodeSettings(
         name, nodePrefix, raw.get(nodePrefix + Settings.URL), username, password, weight, hikari);
   }

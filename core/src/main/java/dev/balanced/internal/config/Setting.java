@@ -50,7 +50,9 @@ public final class Setting<T> {
       String key, E defaultValue, Class<E> type, String description) {
     StringBuilder names = new StringBuilder();
     for (E constant : type.getEnumConstants()) {
-      names.append(names.length() == 0 ? "" : " | ").append(constant.name().toLowerCase(Locale.ROOT));
+      names
+          .append(names.length() == 0 ? "" : " | ")
+          .append(constant.name().toLowerCase(Locale.ROOT));
     }
     return new Setting<>(
         key,

@@ -42,7 +42,10 @@ public final class Settings {
           false,
           "true lets the replica selector choose the primary for reads too.");
 
-  /** Node keys below; for replicas they follow {@code replicas.<name>.}, for the primary {@code primary.}. */
+  /**
+   * Node keys below; for replicas they follow {@code replicas.<name>.}, for the primary {@code
+   * primary.}.
+   */
   public static final String URL = "url";
 
   public static final String USERNAME = "username";

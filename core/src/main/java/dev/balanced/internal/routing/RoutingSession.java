@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routing state of one unit of work (a Hibernate session, a JDBC connection of the
- * DataSource): its context, its scopes and its read node. Decides where each statement goes.
- * Confined to one thread at a time, like the session it belongs to; only the context is shared.
+ * The routing state of one unit of work (a Hibernate session, a JDBC connection of the DataSource):
+ * its context, its scopes and its read node. Decides where each statement goes. Confined to one
+ * thread at a time, like the session it belongs to; only the context is shared.
  */
 public final class RoutingSession implements BalancedSession {
   static final Logger LOG = LoggerFactory.getLogger("dev.balanced.routing");
@@ -25,11 +25,13 @@ public final class RoutingSession implements BalancedSession {
   private final PinningContext context;
   private final boolean readOnly;
   private final long id;
+
   /** The node this session reads from while unpinned; chosen once so its reads are consistent. */
   private final Node readNode;
 
   private final Deque<ScopeImpl> scopes = new ArrayDeque<>(2);
   private RouteReason lastReason = RouteReason.SELECTOR;
+
   /**
    * Strict mode: a write approved inside a primary scope also approves the SQL it produces later in
    * the same transaction (an entity persisted in the scope is inserted at commit, after it).
@@ -153,7 +155,8 @@ public final class RoutingSession implements BalancedSession {
   public Scope usingReplica() {
     List<Node> replicas = router.topology().replicas();
     if (readNode.isPrimary() && !replicas.isEmpty()) {
-      // The selector gave this session the primary (it serves reads); the caller asked for a replica.
+      // The selector gave this session the primary (it serves reads); the caller asked for a
+      // replica.
       // Under weighted selection a weight-0 replica never serves reads, so it is not a candidate.
       List<Node> candidates = replicas;
       if (router.settings().selector() == SelectorKind.WEIGHTED) {
@@ -170,7 +173,9 @@ public final class RoutingSession implements BalancedSession {
     scopes.push(scope);
     if (LOG.isDebugEnabled()) {
       LOG.debug(
-          "session#{} scope opened: reads go to {}", id, node != null ? node.name() : readNode.name());
+          "session#{} scope opened: reads go to {}",
+          id,
+          node != null ? node.name() : readNode.name());
     }
     return scope;
   }
@@ -203,6 +208,7 @@ public final class RoutingSession implements BalancedSession {
   private final class ScopeImpl implements Scope {
     /** The node reads go to; {@code null} means the session's replica. */
     private final Node node;
+
     /** Whether strict mode lets writes through inside this scope: it names the primary. */
     private final boolean approvesWrites;
 

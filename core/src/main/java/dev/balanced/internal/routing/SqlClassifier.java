@@ -2,9 +2,10 @@ package dev.balanced.internal.routing;
 
 /**
  * Decides from its text whether a statement writes. It is the safety net under the ORM's own write
- * signals: whatever writes or locks (DML, DDL, {@code SELECT ... FOR UPDATE/SHARE}, {@code nextval},
- * procedure calls, anything unrecognised) counts as a write and goes to the primary. Misjudging a
- * read as a write costs offload; the reverse would fail on a standby, so doubt means write.
+ * signals: whatever writes or locks (DML, DDL, {@code SELECT ... FOR UPDATE/SHARE}, {@code
+ * nextval}, procedure calls, anything unrecognised) counts as a write and goes to the primary.
+ * Misjudging a read as a write costs offload; the reverse would fail on a standby, so doubt means
+ * write.
  */
 public final class SqlClassifier {
   private SqlClassifier() {}
@@ -41,7 +42,8 @@ public final class SqlClassifier {
         end++;
       }
       words++;
-      String soFar = sql.substring(start, end).toLowerCase(java.util.Locale.ROOT);
+      String soFar =
+          sql.substring(start, end).toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
       boolean needsTable =
           soFar.equals("insert")
               || soFar.equals("delete")
@@ -84,7 +86,8 @@ public final class SqlClassifier {
 
   private static boolean startsWithWord(String sql, int at, String word) {
     return sql.regionMatches(true, at, word, 0, word.length())
-        && (at + word.length() == sql.length() || !isIdentifierChar(sql.charAt(at + word.length())));
+        && (at + word.length() == sql.length()
+            || !isIdentifierChar(sql.charAt(at + word.length())));
   }
 
   /**

@@ -44,7 +44,8 @@ final class PoolFactory {
     }
   }
 
-  private static void applyOne(HikariConfig config, String property, String value, NodeSettings node) {
+  private static void applyOne(
+      HikariConfig config, String property, String value, NodeSettings node) {
     Properties single = new Properties();
     single.setProperty(property, value);
     try {
@@ -57,14 +58,32 @@ final class PoolFactory {
   private static BalancedConfigurationException badHikari(
       NodeSettings node, String property, String value, RuntimeException cause) {
     String key = node.keyPrefix() + Settings.HIKARI + property;
+    if (!property.startsWith("dataSource.")
+        && !PropertyElf.getPropertyNames(HikariConfig.class).contains(property)) {
+      // The value is left out: under a misspelt key it may well be a password.
+      return new BalancedConfigurationException(
+          "Unknown HikariCP setting '"
+              + key
+              + "': expected the name of a HikariConfig property, e.g. maximumPoolSize",
+          cause);
+    }
     return new BalancedConfigurationException(
         "Invalid HikariCP setting '"
             + key
             + "' = ["
             + Secrets.displayValue(key, value)
-            + "]: expected a HikariConfig property with a value of its type ("
-            + cause.getMessage()
+            + "]: expected a value of the property's type ("
+            + rootMessage(cause)
             + ")",
         cause);
+  }
+
+  /** HikariCP wraps setter failures (reflection); the innermost message says what was wrong. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 }

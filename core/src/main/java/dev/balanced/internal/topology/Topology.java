@@ -17,8 +17,10 @@ public final class Topology implements AutoCloseable {
   private final Node primary;
   private final List<Node> replicas;
   private final List<Node> nodes;
+
   /** The candidates of the replica selector: the replicas, plus the primary if it serves reads. */
   private final List<Node> readNodes;
+
   /** With {@code enabled=false}: the configured replica names, which all mean the primary. */
   private final List<String> disabledReplicaNames;
 
@@ -48,7 +50,8 @@ public final class Topology implements AutoCloseable {
       NodeSettings primarySettings = settings.primary();
       HikariDataSource primaryPool = PoolFactory.create(primarySettings);
       started.add(primaryPool);
-      Node primary = new Node(BalancedSession.PRIMARY, 0, true, primarySettings.weight(), primaryPool);
+      Node primary =
+          new Node(BalancedSession.PRIMARY, 0, true, primarySettings.weight(), primaryPool);
       List<Node> replicas = new ArrayList<>();
       List<String> disabledReplicaNames = new ArrayList<>();
       if (!settings.enabled()) {
@@ -57,11 +60,11 @@ public final class Topology implements AutoCloseable {
         for (NodeSettings replica : settings.replicas()) {
           HikariDataSource pool = PoolFactory.create(replica);
           started.add(pool);
-          replicas.add(new Node(replica.name(), replicas.size() + 1, false, replica.weight(), pool));
+          replicas.add(
+              new Node(replica.name(), replicas.size() + 1, false, replica.weight(), pool));
         }
       }
-      return new Topology(
-          primary, replicas, settings.primaryServesReads(), disabledReplicaNames);
+      return new Topology(primary, replicas, settings.primaryServesReads(), disabledReplicaNames);
     } catch (RuntimeException e) {
       started.forEach(HikariDataSource::close);
       throw e;
@@ -87,8 +90,8 @@ public final class Topology implements AutoCloseable {
 
   /**
    * The node called {@code name}: {@code "primary"} or {@code "master"} for the primary, else a
-   * replica name (case-insensitive). With {@code enabled=false} a configured replica name gives
-   * the primary, so code that names replicas runs unchanged with everything on the primary.
+   * replica name (case-insensitive). With {@code enabled=false} a configured replica name gives the
+   * primary, so code that names replicas runs unchanged with everything on the primary.
    *
    * @throws IllegalArgumentException listing the known names
    */
