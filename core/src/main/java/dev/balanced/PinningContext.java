@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>Contexts nest: an inner context starts pinned when the outer one is, and a pin taken inside
+ * <p>Contexts nest: an inner context is pinned whenever the outer one is, and a pin taken inside
  * also pins the outer context, so the outer unit of work reads what the inner one wrote.
  */
 public final class PinningContext implements AutoCloseable {
@@ -36,9 +36,6 @@ public final class PinningContext implements AutoCloseable {
     this.parent = parent;
     this.owner = owner;
     this.bound = bound;
-    if (parent != null && parent.isPinned()) {
-      pinned.set(true);
-    }
   }
 
   /** Opens a context bound to the current thread until {@link #close()}. */
@@ -85,8 +82,14 @@ public final class PinningContext implements AutoCloseable {
     }
   }
 
+  /** Whether this context, or one it is nested in, is pinned. */
   public boolean isPinned() {
-    return pinned.get();
+    for (PinningContext c = this; c != null; c = c.parent) {
+      if (c.pinned.get()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

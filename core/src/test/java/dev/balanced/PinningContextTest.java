@@ -170,6 +170,19 @@ class PinningContextTest {
   }
 
   @Test
+  void aPinTakenInTheOuterContextWhileTheInnerIsOpenHoldsInside() throws Exception {
+    try (PinningContext outer = PinningContext.open();
+        PinningContext inner = PinningContext.open()) {
+      assertFalse(inner.isPinned());
+      outer.pin();
+      assertTrue(inner.isPinned());
+      try (Connection connection = dataSource.getConnection()) {
+        assertEquals("primary", servedBy(connection));
+      }
+    }
+  }
+
+  @Test
   void aPinInsideAnInnerContextPinsTheOuterOne() throws Exception {
     try (PinningContext outer = PinningContext.open()) {
       try (Connection before = dataSource.getConnection()) {
