@@ -1,5 +1,7 @@
 package dev.balanced;
 
+import dev.balanced.internal.consistency.ContextAccess;
+import dev.balanced.internal.consistency.ContextConsistency;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,40 +16,73 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * carries a pin into the next request:
  *
  * <pre>{@code
- * try (PinningContext request = PinningContext.open()) {
+ * try (PinningContext request = PinningContext.open(tokenFromCookie)) {
  *   ... // every session opened here shares one pin
+ *   response.addCookie(new Cookie("balanced", request.token()));
  * }
  * }</pre>
  *
- * <p>Contexts nest: an inner context is pinned whenever the outer one is, and a pin taken inside
- * also pins the outer context, so the outer unit of work reads what the inner one wrote.
+ * <p>Across units of work, read-your-writes travels as a <em>consistency token</em> ({@code
+ * hibernate.balanced.consistency=time|lsn}): {@link #token()} after the context committed, {@link
+ * #open(String)} in the next one. The token is a signed, expiring string that any transport can
+ * carry (cookie, header, message header, a cache entry per user). A token that is tampered with,
+ * expired, malformed or issued for another database set is ignored: it never fails the request and
+ * never grants anything.
+ *
+ * <p>Contexts nest: an inner context is pinned whenever the outer one is, sees what the outer one
+ * must see, and a pin or write inside also counts for the outer context.
  */
 public final class PinningContext implements AutoCloseable {
 
   private static final ThreadLocal<PinningContext> CURRENT = new ThreadLocal<>();
 
+  static {
+    ContextAccess.install(context -> context.consistency);
+  }
+
   private final PinningContext parent;
   private final Thread owner;
   private final AtomicBoolean pinned = new AtomicBoolean();
   private final boolean bound;
+  private final ContextConsistency consistency;
   private boolean closed;
 
-  private PinningContext(PinningContext parent, Thread owner, boolean bound) {
+  private PinningContext(PinningContext parent, Thread owner, boolean bound, String token) {
     this.parent = parent;
     this.owner = owner;
     this.bound = bound;
+    this.consistency =
+        new ContextConsistency(parent == null ? null : parent.consistency, token, bound);
   }
 
   /** Opens a context bound to the current thread until {@link #close()}. */
   public static PinningContext open() {
-    PinningContext context = new PinningContext(CURRENT.get(), Thread.currentThread(), true);
+    return open(null);
+  }
+
+  /**
+   * Opens a context bound to the current thread that must see the writes named by {@code token}
+   * (from {@link #token()} of an earlier context). A {@code null}, invalid or expired token counts
+   * as none.
+   */
+  public static PinningContext open(String token) {
+    PinningContext context = new PinningContext(CURRENT.get(), Thread.currentThread(), true, token);
     CURRENT.set(context);
     return context;
   }
 
   /** Runs {@code work} in a new context and closes it afterwards, also when {@code work} throws. */
   public static void run(Runnable work) {
-    try (PinningContext ignored = open()) {
+    run(null, work);
+  }
+
+  /**
+   * Runs {@code work} in a new context seeded with {@code token}, for a background job enqueued by
+   * a request: the job reads the request's writes. The context is closed afterwards, also when
+   * {@code work} throws, so the pooled thread keeps nothing.
+   */
+  public static void run(String token, Runnable work) {
+    try (PinningContext ignored = open(token)) {
       work.run();
     }
   }
@@ -56,9 +91,27 @@ public final class PinningContext implements AutoCloseable {
    * Calls {@code work} in a new context and closes it afterwards, also when {@code work} throws.
    */
   public static <T> T call(Callable<T> work) throws Exception {
-    try (PinningContext ignored = open()) {
+    return call(null, work);
+  }
+
+  /**
+   * Calls {@code work} in a new context seeded with {@code token}; see {@link #run(String,
+   * Runnable)}.
+   */
+  public static <T> T call(String token, Callable<T> work) throws Exception {
+    try (PinningContext ignored = open(token)) {
       return work.call();
     }
+  }
+
+  /**
+   * Wraps {@code task} for an executor or job queue: it will run in a context of its own, seeded
+   * with the token of the current context as it is now (so submit after the request committed).
+   */
+  public static Runnable task(Runnable task) {
+    PinningContext current = CURRENT.get();
+    String token = current == null ? null : current.token();
+    return () -> run(token, task);
   }
 
   /** The context bound to the current thread, or {@code null} when none is open. */
@@ -72,7 +125,7 @@ public final class PinningContext implements AutoCloseable {
    */
   public static PinningContext currentOrPrivate() {
     PinningContext current = CURRENT.get();
-    return current != null ? current : new PinningContext(null, null, false);
+    return current != null ? current : new PinningContext(null, null, false, null);
   }
 
   /** Pins this context (and the contexts it is nested in) to the primary. */
@@ -90,6 +143,17 @@ public final class PinningContext implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * The consistency token to hand to the next unit of work of the same client: it carries this
+   * context's committed writes, and those of the token it was opened with while they still matter.
+   * Call it after the context's transactions committed. {@code null} when there is nothing to
+   * carry. In {@code consistency=session} mode nothing is recorded, and the token the context was
+   * opened with is passed on unchanged.
+   */
+  public String token() {
+    return consistency.token(System.currentTimeMillis());
   }
 
   /**

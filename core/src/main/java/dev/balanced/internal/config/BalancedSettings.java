@@ -25,7 +25,8 @@ public record BalancedSettings(
     SelectorKind selector,
     boolean primaryServesReads,
     NodeSettings primary,
-    List<NodeSettings> replicas) {
+    List<NodeSettings> replicas,
+    ConsistencySettings consistency) {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   private static final Set<String> NODE_KEYS =
@@ -141,7 +142,8 @@ public record BalancedSettings(
             Settings.REPLICA_SELECTOR.read(raw, prefix),
             Settings.PRIMARY_SERVES_READS.read(raw, prefix),
             primary,
-            Collections.unmodifiableList(replicas));
+            Collections.unmodifiableList(replicas),
+            consistency(raw, prefix, primary));
     settings.checkWeights();
     return settings;
   }
@@ -151,7 +153,60 @@ public record BalancedSettings(
           Settings.ENABLED.key(),
           Settings.MODE.key(),
           Settings.REPLICA_SELECTOR.key(),
-          Settings.PRIMARY_SERVES_READS.key());
+          Settings.PRIMARY_SERVES_READS.key(),
+          Settings.CONSISTENCY.key(),
+          Settings.PIN_SECONDS.key(),
+          Settings.LSN_WAIT_MS.key(),
+          Settings.TOKEN_TTL_SECONDS.key(),
+          Settings.TOKEN_SECRET.key());
+
+  private static ConsistencySettings consistency(
+      Map<String, String> raw, String prefix, NodeSettings primary) {
+    Consistency mode = Settings.CONSISTENCY.read(raw, prefix);
+    String secret = Settings.TOKEN_SECRET.read(raw, prefix);
+    String secretKey = prefix + Settings.TOKEN_SECRET.key();
+    String modeKey = prefix + Settings.CONSISTENCY.key();
+    if (mode != Consistency.SESSION) {
+      if (secret == null) {
+        throw new BalancedConfigurationException(
+            "Missing setting '"
+                + secretKey
+                + "': '"
+                + modeKey
+                + "="
+                + mode.name().toLowerCase(Locale.ROOT)
+                + "' signs consistency tokens and needs a secret of at least "
+                + Settings.MIN_SECRET_LENGTH
+                + " characters, the same on every instance");
+      }
+      if (secret.length() < Settings.MIN_SECRET_LENGTH) {
+        throw new BalancedConfigurationException(
+            "Invalid value [<masked>] for setting '"
+                + secretKey
+                + "': expected at least "
+                + Settings.MIN_SECRET_LENGTH
+                + " characters, got "
+                + secret.length());
+      }
+    }
+    if (mode == Consistency.LSN && !primary.url().startsWith("jdbc:postgresql:")) {
+      throw new BalancedConfigurationException(
+          "Invalid value [lsn] for setting '"
+              + modeKey
+              + "': WAL positions (LSNs) need PostgreSQL, but '"
+              + primary.keyPrefix()
+              + Settings.URL
+              + "' is ["
+              + Secrets.maskUrl(primary.url())
+              + "]; expected a jdbc:postgresql: URL, or consistency=time");
+    }
+    return new ConsistencySettings(
+        mode,
+        Settings.PIN_SECONDS.read(raw, prefix),
+        Settings.LSN_WAIT_MS.read(raw, prefix),
+        Settings.TOKEN_TTL_SECONDS.read(raw, prefix),
+        mode == Consistency.SESSION ? null : secret);
+  }
 
   private static void checkNodeKey(String prefix, String fullKey, String nodeKey) {
     if (NODE_KEYS.contains(nodeKey)) {

@@ -46,6 +46,22 @@ public final class Setting<T> {
         description);
   }
 
+  static Setting<Integer> integer(String key, Integer defaultValue, int min, String description) {
+    return new Setting<>(
+        key,
+        defaultValue,
+        "a whole number >= " + min,
+        text -> {
+          int value = Integer.parseInt(text.trim());
+          return value < min ? null : value;
+        },
+        description);
+  }
+
+  static Setting<String> text(String key, String description) {
+    return new Setting<>(key, null, "a non-empty text", t -> t.isBlank() ? null : t, description);
+  }
+
   static <E extends Enum<E>> Setting<E> choice(
       String key, E defaultValue, Class<E> type, String description) {
     StringBuilder names = new StringBuilder();

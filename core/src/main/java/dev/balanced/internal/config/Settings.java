@@ -53,15 +53,48 @@ public final class Settings {
   public static final String HIKARI = "hikari.";
 
   public static final Setting<Integer> WEIGHT =
-      Setting.of(
-          "weight",
+      Setting.integer("weight", 1, 0, "The node's share of reads under replica_selector=weighted.");
+
+  public static final Setting<Consistency> CONSISTENCY =
+      Setting.choice(
+          "consistency",
+          Consistency.SESSION,
+          Consistency.class,
+          "How read-your-writes is carried across units of work: session (only the pin inside a"
+              + " context), time (the primary serves reads for pin_seconds after a write) or lsn"
+              + " (a replica serves reads once it has replayed the write).");
+
+  public static final Setting<Integer> PIN_SECONDS =
+      Setting.integer(
+          "pin_seconds",
+          15,
           1,
-          "a whole number >= 0",
-          text -> {
-            int weight = Integer.parseInt(text.trim());
-            return weight < 0 ? null : weight;
-          },
-          "The node's share of reads under replica_selector=weighted.");
+          "consistency=time: how long after a write the writer's later units of work read from"
+              + " the primary.");
+
+  public static final Setting<Integer> LSN_WAIT_MS =
+      Setting.integer(
+          "lsn_wait_ms",
+          0,
+          0,
+          "consistency=lsn: how long a unit of work may wait for a replica to replay the write it"
+              + " must see before reading from the primary instead.");
+
+  public static final Setting<Integer> TOKEN_TTL_SECONDS =
+      Setting.integer(
+          "token_ttl_seconds",
+          300,
+          1,
+          "consistency=lsn: how long a consistency token is honoured after it was issued.");
+
+  public static final Setting<String> TOKEN_SECRET =
+      Setting.text(
+          "token_secret",
+          "The HMAC-SHA256 key that signs consistency tokens; required by consistency=time and"
+              + " lsn, at least 32 characters, the same on every instance that shares tokens.");
+
+  /** The shortest accepted {@link #TOKEN_SECRET}: 32 characters, 256 bits of ASCII. */
+  public static final int MIN_SECRET_LENGTH = 32;
 
   public static final String PRIMARY = "primary.";
   public static final String REPLICAS = "replicas.";

@@ -10,6 +10,8 @@ public enum RouteReason {
   SCOPE("scope"),
   /** The statement writes, locks or calls a sequence. */
   WRITE_INTENT("write intent"),
+  /** An earlier write this unit of work must see (consistency token) rules replicas out. */
+  CONSISTENCY("read-your-writes"),
   /** The session was opened read-only and stays on its replica. */
   READ_ONLY_SESSION("read-only session");
 

@@ -3,6 +3,7 @@ package dev.balanced.internal.routing;
 import dev.balanced.PinningContext;
 import dev.balanced.PinningMode;
 import dev.balanced.internal.config.BalancedSettings;
+import dev.balanced.internal.consistency.ReadYourWrites;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.ReplicaSelector;
 import dev.balanced.internal.topology.Topology;
@@ -18,12 +19,14 @@ public final class Router implements AutoCloseable {
   private final BalancedSettings settings;
   private final Topology topology;
   private final ReplicaSelector selector;
+  private final ReadYourWrites readYourWrites;
   private final AtomicLong sessionIds = new AtomicLong();
 
   private Router(BalancedSettings settings, Topology topology) {
     this.settings = settings;
     this.topology = topology;
     this.selector = ReplicaSelector.of(settings.selector(), topology.readNodes());
+    this.readYourWrites = ReadYourWrites.of(settings, topology);
   }
 
   public static Router start(BalancedSettings settings) {
@@ -50,6 +53,10 @@ public final class Router implements AutoCloseable {
 
   Node selectReadNode() {
     return selector.select();
+  }
+
+  ReadYourWrites readYourWrites() {
+    return readYourWrites;
   }
 
   /** A routing connection for {@code session}; physical connections are taken on first use. */

@@ -46,6 +46,9 @@ final class RoutingConnection implements Connection {
 
   private boolean closed;
 
+  /** Writes went to the primary since the last commit was recorded for read-your-writes. */
+  private boolean primaryWritesPending;
+
   private boolean autoCommit = true;
   private boolean readOnly;
   private int isolation = -1;
@@ -94,6 +97,7 @@ final class RoutingConnection implements Connection {
       session.beforeWrite(SqlClassifier.describe(sql));
     }
     Node primary = nodes[0];
+    primaryWritesPending = true;
     if (RoutingSession.LOG.isDebugEnabled()) {
       RoutingSession.LOG.debug(
           "session#{} write -> {} (reason: {})",
@@ -282,8 +286,13 @@ final class RoutingConnection implements Connection {
   @Override
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
+    boolean commits = autoCommit && !this.autoCommit;
     this.autoCommit = autoCommit;
     forEachHeld(c -> c.setAutoCommit(autoCommit));
+    if (commits) {
+      // Switching auto-commit on commits the open transaction (JDBC).
+      recordCommittedWrites();
+    }
   }
 
   @Override
@@ -322,12 +331,24 @@ final class RoutingConnection implements Connection {
         physical[i].commit();
       }
     }
+    recordCommittedWrites();
+  }
+
+  /** Tells read-your-writes that this unit of work's writes are committed on the primary. */
+  private void recordCommittedWrites() throws SQLException {
+    if (primaryWritesPending && physical[0] != null) {
+      primaryWritesPending = false;
+      session.router().readYourWrites().afterCommit(session.context(), physical[0]);
+    }
   }
 
   @Override
   public void rollback() throws SQLException {
     checkOpen();
     session.transactionEnded();
+    if (!autoCommit) {
+      primaryWritesPending = false;
+    }
     forEachHeld(Connection::rollback);
   }
 
@@ -367,12 +388,19 @@ final class RoutingConnection implements Connection {
     if (closed) {
       return;
     }
-    closed = true;
     session.transactionEnded();
     try {
-      forEachHeld(Connection::close);
+      if (autoCommit) {
+        // Auto-committed writes are committed already; record them while the primary is held.
+        recordCommittedWrites();
+      }
     } finally {
-      java.util.Arrays.fill(physical, null);
+      closed = true;
+      try {
+        forEachHeld(Connection::close);
+      } finally {
+        java.util.Arrays.fill(physical, null);
+      }
     }
   }
 

@@ -29,6 +29,9 @@ public final class RoutingSession implements BalancedSession {
   /** The node this session reads from while unpinned; chosen once so its reads are consistent. */
   private final Node readNode;
 
+  /** Why {@link #readNode} was chosen: the selector, or read-your-writes of an earlier write. */
+  private final RouteReason readNodeReason;
+
   private final Deque<ScopeImpl> scopes = new ArrayDeque<>(2);
   private RouteReason lastReason = RouteReason.SELECTOR;
 
@@ -43,7 +46,18 @@ public final class RoutingSession implements BalancedSession {
     this.context = context;
     this.readOnly = readOnly;
     this.id = id;
-    this.readNode = router.selectReadNode();
+    Node selected = router.selectReadNode();
+    Node consistent = readOnly ? selected : router.readYourWrites().readNode(context, selected);
+    this.readNode = consistent;
+    this.readNodeReason = consistent == selected ? RouteReason.SELECTOR : RouteReason.CONSISTENCY;
+    if (consistent != selected && LOG.isDebugEnabled()) {
+      LOG.debug(
+          "session#{} reads from {} instead of {} (reason: {})",
+          id,
+          consistent.name(),
+          selected.name(),
+          RouteReason.CONSISTENCY);
+    }
   }
 
   public Router router() {
@@ -78,7 +92,7 @@ public final class RoutingSession implements BalancedSession {
       lastReason = RouteReason.PIN;
       return router.topology().primary();
     }
-    lastReason = RouteReason.SELECTOR;
+    lastReason = readNodeReason;
     return readNode;
   }
 

@@ -1,0 +1,25 @@
+package dev.balanced.internal.config;
+
+/**
+ * The settings of read-your-writes across units of work.
+ *
+ * @param tokenSecret null in session mode; never printed
+ */
+public record ConsistencySettings(
+    Consistency mode, int pinSeconds, int lsnWaitMs, int tokenTtlSeconds, String tokenSecret) {
+
+  @Override
+  public String toString() {
+    return "ConsistencySettings[mode="
+        + mode
+        + ", pinSeconds="
+        + pinSeconds
+        + ", lsnWaitMs="
+        + lsnWaitMs
+        + ", tokenTtlSeconds="
+        + tokenTtlSeconds
+        + ", tokenSecret="
+        + (tokenSecret == null ? "none" : "<masked>")
+        + "]";
+  }
+}

@@ -1,0 +1,36 @@
+package dev.balanced.internal.consistency;
+
+/**
+ * PostgreSQL WAL positions ({@code pg_lsn}, printed as {@code 16/B374D848}) as unsigned 64-bit
+ * numbers, which compare like the positions they stand for.
+ */
+public final class Lsn {
+  private Lsn() {}
+
+  /**
+   * @throws IllegalArgumentException when {@code text} is not of the form {@code hex/hex}
+   */
+  public static long parse(String text) {
+    int slash = text.indexOf('/');
+    if (slash <= 0 || slash == text.length() - 1) {
+      throw new IllegalArgumentException("Not a WAL position: " + text);
+    }
+    long high = Long.parseLong(text.substring(0, slash), 16);
+    long low = Long.parseLong(text.substring(slash + 1), 16);
+    if (high > 0xFFFFFFFFL || low > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("Not a WAL position: " + text);
+    }
+    return (high << 32) | low;
+  }
+
+  public static String format(long lsn) {
+    return Long.toHexString(lsn >>> 32).toUpperCase()
+        + "/"
+        + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
+  }
+
+  /** Whether position {@code a} is at or after {@code b}. */
+  public static boolean reached(long a, long b) {
+    return Long.compareUnsigned(a, b) >= 0;
+  }
+}

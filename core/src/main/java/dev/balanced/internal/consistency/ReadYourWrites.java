@@ -1,0 +1,163 @@
+package dev.balanced.internal.consistency;
+
+import dev.balanced.PinningContext;
+import dev.balanced.internal.config.BalancedSettings;
+import dev.balanced.internal.config.Consistency;
+import dev.balanced.internal.config.ConsistencySettings;
+import dev.balanced.internal.config.SelectorKind;
+import dev.balanced.internal.topology.Node;
+import dev.balanced.internal.topology.Topology;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read-your-writes across units of work ({@code consistency=time|lsn}): chooses where a new session
+ * may read given what its context must see, and records what a context wrote when it commits. In
+ * {@code session} mode it does nothing.
+ */
+public final class ReadYourWrites {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.consistency");
+  private static final long POLL_MILLIS = 10;
+
+  private final ConsistencySettings settings;
+  private final TokenCodec codec;
+  private final Node primary;
+
+  /** Replicas that may serve reads, in configuration order. */
+  private final List<Node> replicas;
+
+  private final ReplicaPositions positions;
+  private final LongSupplier clock;
+
+  ReadYourWrites(BalancedSettings settings, Topology topology, LongSupplier clock) {
+    this.settings = settings.consistency();
+    this.codec =
+        this.settings.mode() == Consistency.SESSION
+            ? null
+            : new TokenCodec(
+                TokenCodec.databaseSetId(settings.primary().url()), this.settings.tokenSecret());
+    this.primary = topology.primary();
+    List<Node> readers = new ArrayList<>();
+    for (Node replica : topology.replicas()) {
+      if (settings.selector() != SelectorKind.WEIGHTED || replica.weight() > 0) {
+        readers.add(replica);
+      }
+    }
+    this.replicas = List.copyOf(readers);
+    this.positions = new ReplicaPositions(topology.nodes().size());
+    this.clock = clock;
+  }
+
+  public static ReadYourWrites of(BalancedSettings settings, Topology topology) {
+    return new ReadYourWrites(settings, topology, System::currentTimeMillis);
+  }
+
+  public boolean isActive() {
+    return codec != null;
+  }
+
+  /**
+   * The node a new session of {@code context} reads from: {@code selected} if it may, else a
+   * replica that has caught up, else the primary.
+   */
+  public Node readNode(PinningContext context, Node selected) {
+    if (codec == null || selected.isPrimary()) {
+      return selected;
+    }
+    long now = clock.getAsLong();
+    ConsistencyToken requirement = ContextAccess.consistency(context).requirement(codec, now);
+    if (requirement == null) {
+      return selected;
+    }
+    if (requirement.pinnedUntilMillis() > now) {
+      return primary;
+    }
+    if (requirement.lsn() != 0) {
+      return caughtUp(selected, requirement.lsn());
+    }
+    return selected;
+  }
+
+  private Node caughtUp(Node selected, long lsn) {
+    if (Lsn.reached(positions.cached(selected), lsn)) {
+      return selected;
+    }
+    for (Node replica : replicas) {
+      if (Lsn.reached(positions.cached(replica), lsn)) {
+        return replica;
+      }
+    }
+    long deadline = clock.getAsLong() + settings.lsnWaitMs();
+    while (true) {
+      if (Lsn.reached(positions.refresh(selected), lsn)) {
+        return selected;
+      }
+      for (Node replica : replicas) {
+        if (replica != selected && Lsn.reached(positions.refresh(replica), lsn)) {
+          return replica;
+        }
+      }
+      long remaining = deadline - clock.getAsLong();
+      if (remaining <= 0) {
+        if (LOG.isDebugEnabled()) {
+          LOG.debug(
+              "no replica has replayed {} (waited {} ms): reading from the primary",
+              Lsn.format(lsn),
+              settings.lsnWaitMs());
+        }
+        return primary;
+      }
+      try {
+        Thread.sleep(Math.min(POLL_MILLIS, remaining));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return primary;
+      }
+    }
+  }
+
+  /**
+   * Records that {@code context} committed writes on the primary, through {@code
+   * primaryConnection}, which is still open: in lsn mode its WAL position is read now, after the
+   * commit.
+   */
+  public void afterCommit(PinningContext context, Connection primaryConnection)
+      throws SQLException {
+    if (codec == null) {
+      return;
+    }
+    ContextConsistency consistency = ContextAccess.consistency(context);
+    if (!consistency.recordsWrites()) {
+      return;
+    }
+    long now = clock.getAsLong();
+    ConsistencyToken written;
+    if (settings.mode() == Consistency.TIME) {
+      long until = now + settings.pinSeconds() * 1000L;
+      written = new ConsistencyToken(codec.databaseSet(), until, 0, until);
+    } else {
+      written =
+          new ConsistencyToken(
+              codec.databaseSet(),
+              0,
+              currentLsn(primaryConnection),
+              now + settings.tokenTtlSeconds() * 1000L);
+    }
+    consistency.recordCommit(codec, written);
+  }
+
+  private static long currentLsn(Connection primaryConnection) throws SQLException {
+    try (Statement statement = primaryConnection.createStatement();
+        ResultSet rs = statement.executeQuery("select pg_current_wal_lsn()::text")) {
+      rs.next();
+      return Lsn.parse(rs.getString(1));
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.balanced.internal.consistency;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a {@link ConsistencyToken} into a compact signed string and back: {@code base64url(json)
+ * "." base64url(HMAC-SHA256(secret, base64url(json)))}. A token that is tampered with, signed with
+ * another secret, malformed, expired, of another version or of another database set is refused:
+ * {@link #decode} logs why at DEBUG and returns {@code null}, so a bad token never breaks a request
+ * and never grants anything.
+ */
+public final class TokenCodec {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.consistency");
+  private static final int VERSION = 1;
+
+  /** Real tokens are ~120 characters; anything far longer is refused before any work. */
+  static final int MAX_LENGTH = 512;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+  private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder UNBASE64 = Base64.getUrlDecoder();
+
+  private final String databaseSet;
+  private final SecretKeySpec key;
+
+  public TokenCodec(String databaseSet, String secret) {
+    this.databaseSet = databaseSet;
+    this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+  }
+
+  public String databaseSet() {
+    return databaseSet;
+  }
+
+  /** The wire form of a token; short field names keep cookies small. */
+  record Payload(
+      @JsonProperty("v") int version,
+      @JsonProperty("s") String databaseSet,
+      @JsonProperty("u") long pinnedUntilMillis,
+      @JsonProperty("l") long lsn,
+      @JsonProperty("e") long expiresAtMillis) {}
+
+  public String encode(ConsistencyToken token) {
+    try {
+      byte[] json =
+          JSON.writeValueAsBytes(
+              new Payload(
+                  VERSION,
+                  token.databaseSet(),
+                  token.pinnedUntilMillis(),
+                  token.lsn(),
+                  token.expiresAtMillis()));
+      String body = BASE64.encodeToString(json);
+      return body + "." + BASE64.encodeToString(sign(body));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Cannot serialize a consistency token", e);
+    }
+  }
+
+  /**
+   * The token {@code text} stands for, or {@code null} when it is absent or refused (the reason is
+   * logged at DEBUG, never the token itself).
+   */
+  public ConsistencyToken decode(String text, long nowMillis) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    if (text.length() > MAX_LENGTH) {
+      return refuse("longer than " + MAX_LENGTH + " characters");
+    }
+    int dot = text.indexOf('.');
+    if (dot <= 0 || dot != text.lastIndexOf('.') || dot == text.length() - 1) {
+      return refuse("not of the form payload.signature");
+    }
+    String body = text.substring(0, dot);
+    byte[] signature;
+    byte[] json;
+    try {
+      signature = UNBASE64.decode(text.substring(dot + 1));
+      json = UNBASE64.decode(body);
+    } catch (IllegalArgumentException e) {
+      return refuse("not base64url");
+    }
+    if (!MessageDigest.isEqual(signature, sign(body))) {
+      return refuse("bad signature (tampered with, or signed with another secret)");
+    }
+    Payload payload;
+    try {
+      payload = JSON.readValue(json, Payload.class);
+    } catch (java.io.IOException e) {
+      return refuse("signed, but its payload is not a token");
+    }
+    if (payload.version() != VERSION) {
+      return refuse("unsupported version " + payload.version());
+    }
+    if (!databaseSet.equals(payload.databaseSet())) {
+      return refuse("issued for another database set");
+    }
+    if (payload.expiresAtMillis() <= nowMillis) {
+      return refuse("expired");
+    }
+    if (payload.pinnedUntilMillis() < 0) {
+      return refuse("negative pin time");
+    }
+    return new ConsistencyToken(
+        payload.databaseSet(),
+        payload.pinnedUntilMillis(),
+        payload.lsn(),
+        payload.expiresAtMillis());
+  }
+
+  private static ConsistencyToken refuse(String reason) {
+    LOG.debug("consistency token ignored: {}", reason);
+    return null;
+  }
+
+  private byte[] sign(String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac.doFinal(body.getBytes(StandardCharsets.US_ASCII));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  /** A stable id for a database set: a digest of its primary's URL, without credentials. */
+  public static String databaseSetId(String primaryUrl) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  dev.balanced.internal.config.Secrets.maskUrl(primaryUrl)
+                      .getBytes(StandardCharsets.UTF_8));
+      return BASE64.encodeToString(java.util.Arrays.copyOf(digest, 9));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}

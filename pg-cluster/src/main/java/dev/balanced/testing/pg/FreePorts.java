@@ -1,0 +1,42 @@
+package dev.balanced.testing.pg;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Loopback ports that are free right now, as the OS hands them out. Another process may still take
+ * one before the server binds it, so callers retry on a bind failure; this class only avoids
+ * handing the same port out twice within this JVM.
+ */
+final class FreePorts {
+  private static final Set<Integer> handedOut = new HashSet<>();
+
+  private FreePorts() {}
+
+  static synchronized int next() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        int port = socket.getLocalPort();
+        if (handedOut.add(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not ask the OS for a free port", e);
+      }
+    }
+    throw new PgClusterException("the OS keeps handing out ports this JVM already used");
+  }
+
+  /** Whether something listens on, or holds, the loopback port. */
+  static boolean inUse(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+}

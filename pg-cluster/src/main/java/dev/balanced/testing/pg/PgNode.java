@@ -1,0 +1,113 @@
+package dev.balanced.testing.pg;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * One server of a {@link PgCluster}: the primary or a hot standby, listening on {@code
+ * 127.0.0.1:<port>}. Clients connect as superuser {@code postgres} without a password (trust
+ * authentication on loopback).
+ *
+ * <p>A handle stays valid for the life of the cluster, also while the server is stopped through
+ * {@link PgCluster#stop(PgNode)}; it keeps its port across restarts.
+ */
+public final class PgNode {
+  /** The user every connection uses. */
+  public static final String USER = "postgres";
+
+  private final String name;
+  private final boolean standby;
+  private final String database;
+  private final PgServer server;
+  private volatile int port;
+  private volatile boolean running;
+
+  PgNode(String name, boolean standby, String database, PgServer server) {
+    this.name = name;
+    this.standby = standby;
+    this.database = database;
+    this.server = server;
+  }
+
+  /** {@code primary}, {@code standby1}, {@code standby2}, ... */
+  public String name() {
+    return name;
+  }
+
+  public boolean isPrimary() {
+    return !standby;
+  }
+
+  public boolean isStandby() {
+    return standby;
+  }
+
+  /** The TCP port on 127.0.0.1. */
+  public int port() {
+    return port;
+  }
+
+  /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>} for the cluster's database. */
+  public String jdbcUrl() {
+    return jdbcUrl(database);
+  }
+
+  /** The JDBC URL of another database on this server (e.g. {@code postgres}). */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  /** The database the cluster created, which {@link #jdbcUrl()} names. */
+  public String database() {
+    return database;
+  }
+
+  /** A new connection to the cluster's database as {@value #USER}; the caller closes it. */
+  public Connection connect() throws SQLException {
+    return connect(database);
+  }
+
+  /** A new connection to another database on this server; the caller closes it. */
+  public Connection connect(String database) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", USER);
+    properties.setProperty("connectTimeout", "10");
+    properties.setProperty("ApplicationName", "balanced-pg-cluster");
+    return DriverManager.getConnection(jdbcUrl(database), properties);
+  }
+
+  /** Whether the server is up, as far as the cluster knows (false after {@code stop}). */
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** The server's data directory (inside the cluster's temp directory). */
+  public Path dataDir() {
+    return server.dataDir();
+  }
+
+  /** The server's log file, inside its data directory. */
+  public Path logFile() {
+    return server.logFile();
+  }
+
+  PgServer server() {
+    return server;
+  }
+
+  void port(int port) {
+    this.port = port;
+  }
+
+  void running(boolean running) {
+    this.running = running;
+  }
+
+  @Override
+  public String toString() {
+    return name + "@127.0.0.1:" + port;
+  }
+}
