@@ -43,6 +43,14 @@ public interface BalancedSession {
   /** The name of the node the next read would be sent to: {@code "primary"} or a replica name. */
   String currentEngine();
 
+  /**
+   * Why the next read goes to {@link #currentEngine()}: {@code "selector"}, {@code "pin"} (with the
+   * pin's reason, e.g. {@code "pin: write intent: persist of com.example.Item"}), {@code "scope"},
+   * {@code "read-your-writes"} (a consistency token rules the replicas out) or {@code "read-only
+   * session"}. For display and diagnostics; the wording may change.
+   */
+  String routeReason();
+
   /** A routing override; closing it restores the previous routing. Closing twice is harmless. */
   interface Scope extends AutoCloseable {
     @Override

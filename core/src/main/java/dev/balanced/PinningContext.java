@@ -43,6 +43,10 @@ public final class PinningContext implements AutoCloseable {
   private final PinningContext parent;
   private final Thread owner;
   private final AtomicBoolean pinned = new AtomicBoolean();
+
+  /** Why the context was first pinned, for applications that show it; null while unpinned. */
+  private volatile String pinReason;
+
   private final boolean bound;
   private final ContextConsistency consistency;
   private boolean closed;
@@ -130,9 +134,32 @@ public final class PinningContext implements AutoCloseable {
 
   /** Pins this context (and the contexts it is nested in) to the primary. */
   public void pin() {
+    pin("pin()");
+  }
+
+  /**
+   * Pins this context (and the contexts it is nested in) to the primary, saying why, e.g. "master
+   * parameter m". The first reason given is kept.
+   */
+  public void pin(String reason) {
     for (PinningContext c = this; c != null; c = c.parent) {
-      c.pinned.set(true);
+      if (c.pinned.compareAndSet(false, true)) {
+        c.pinReason = reason;
+      }
     }
+  }
+
+  /**
+   * Why this context (or the one it is nested in) was pinned: "pin()", "write intent: persist of
+   * com.example.Item", or the reason given to {@link #pin(String)}; {@code null} while unpinned.
+   */
+  public String pinReason() {
+    for (PinningContext c = this; c != null; c = c.parent) {
+      if (c.pinned.get()) {
+        return c.pinReason;
+      }
+    }
+    return null;
   }
 
   /** Whether this context, or one it is nested in, is pinned. */

@@ -170,6 +170,19 @@ class PinningContextTest {
   }
 
   @Test
+  void theFirstPinReasonIsKeptAndVisibleFromInnerContexts() {
+    try (PinningContext outer = PinningContext.open()) {
+      assertNull(outer.pinReason());
+      outer.pin("master parameter m");
+      outer.pin();
+      assertEquals("master parameter m", outer.pinReason());
+      try (PinningContext inner = PinningContext.open()) {
+        assertEquals("master parameter m", inner.pinReason());
+      }
+    }
+  }
+
+  @Test
   void aPinTakenInTheOuterContextWhileTheInnerIsOpenHoldsInside() throws Exception {
     try (PinningContext outer = PinningContext.open();
         PinningContext inner = PinningContext.open()) {

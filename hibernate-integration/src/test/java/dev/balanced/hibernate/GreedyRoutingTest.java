@@ -33,6 +33,7 @@ class GreedyRoutingTest {
     try (EntityManager em = db.emf.createEntityManager()) {
       assertEquals("item-1@replica1", em.find(Item.class, 1L).getName());
       assertEquals("replica1", em.unwrap(BalancedSession.class).currentEngine());
+      assertEquals("selector", em.unwrap(BalancedSession.class).routeReason());
       assertFalse(em.unwrap(BalancedSession.class).isPinned());
     }
   }
@@ -47,6 +48,9 @@ class GreedyRoutingTest {
       assertEquals(1000L, item.getId());
       em.getTransaction().commit();
       assertTrue(em.unwrap(BalancedSession.class).isPinned());
+      assertEquals(
+          "pin: write intent: persist of dev.balanced.hibernate.Item",
+          em.unwrap(BalancedSession.class).routeReason());
       assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
     }
     assertEquals("new", db.nameOnNode("primary", 1000));

@@ -15,12 +15,25 @@ public final class Lsn {
     if (slash <= 0 || slash == text.length() - 1) {
       throw new IllegalArgumentException("Not a WAL position: " + text);
     }
+    if (!isHex(text, 0, slash) || !isHex(text, slash + 1, text.length())) {
+      // Long.parseLong also takes a sign: "-1/0" must not become a position.
+      throw new IllegalArgumentException("Not a WAL position: " + text);
+    }
     long high = Long.parseLong(text.substring(0, slash), 16);
     long low = Long.parseLong(text.substring(slash + 1), 16);
     if (high > 0xFFFFFFFFL || low > 0xFFFFFFFFL) {
       throw new IllegalArgumentException("Not a WAL position: " + text);
     }
     return (high << 32) | low;
+  }
+
+  private static boolean isHex(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (Character.digit(text.charAt(i), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static String format(long lsn) {

@@ -101,6 +101,10 @@ public final class TokenCodec {
     } catch (java.io.IOException e) {
       return refuse("signed, but its payload is not a token");
     }
+    if (payload == null) {
+      // The JSON literal null: Jackson returns no object rather than failing.
+      return refuse("signed, but its payload is not a token");
+    }
     if (payload.version() != VERSION) {
       return refuse("unsupported version " + payload.version());
     }

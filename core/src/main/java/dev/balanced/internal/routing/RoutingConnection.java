@@ -286,6 +286,11 @@ final class RoutingConnection implements Connection {
   @Override
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
+    if (!autoCommit && this.autoCommit) {
+      // Writes made in auto-commit mode are committed already: record them now, so a rollback of
+      // the transaction that starts here does not drop them.
+      recordCommittedWrites();
+    }
     boolean commits = autoCommit && !this.autoCommit;
     this.autoCommit = autoCommit;
     forEachHeld(c -> c.setAutoCommit(autoCommit));

@@ -136,7 +136,7 @@ public final class RoutingSession implements BalancedSession {
       }
       throw new UnpinnedWriteException(operation);
     }
-    context.pin();
+    context.pin("write intent: " + operation);
     if (LOG.isDebugEnabled()) {
       LOG.debug("session#{} pinned to primary (reason: write intent: {})", id, operation);
     }
@@ -212,6 +212,14 @@ public final class RoutingSession implements BalancedSession {
   @Override
   public String currentEngine() {
     return readTarget().name();
+  }
+
+  @Override
+  public String routeReason() {
+    readTarget();
+    return lastReason == RouteReason.PIN
+        ? lastReason + ": " + context.pinReason()
+        : lastReason.toString();
   }
 
   @Override

@@ -51,6 +51,11 @@ final class BalancedSessionImpl extends SessionDelegatorBaseImpl implements Bala
     return routing.currentEngine();
   }
 
+  @Override
+  public String routeReason() {
+    return routing.routeReason();
+  }
+
   /**
    * {@code unwrap(BalancedSession.class)}, and {@code Session}/{@code EntityManager}, give this.
    */
