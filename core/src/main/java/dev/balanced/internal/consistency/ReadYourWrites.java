@@ -128,8 +128,7 @@ public final class ReadYourWrites {
    * primaryConnection}, which is still open: in lsn mode its WAL position is read now, after the
    * commit.
    */
-  public void afterCommit(PinningContext context, Connection primaryConnection)
-      throws SQLException {
+  public void afterCommit(PinningContext context, Connection primaryConnection) {
     if (codec == null) {
       return;
     }
@@ -138,19 +137,37 @@ public final class ReadYourWrites {
       return;
     }
     long now = clock.getAsLong();
-    ConsistencyToken written;
-    if (settings.mode() == Consistency.TIME) {
-      long until = now + settings.pinSeconds() * 1000L;
-      written = new ConsistencyToken(codec.databaseSet(), until, 0, until);
-    } else {
-      written =
-          new ConsistencyToken(
-              codec.databaseSet(),
-              0,
-              currentLsn(primaryConnection),
-              now + settings.tokenTtlSeconds() * 1000L);
-    }
+    ConsistencyToken written =
+        settings.mode() == Consistency.TIME ? pinnedFrom(now) : lsnWritten(primaryConnection, now);
     consistency.recordCommit(codec, written);
+  }
+
+  /**
+   * The write's WAL position. The data is committed already, so failing to read the position must
+   * not look like a failed commit: the token then keeps the writer on the primary for {@code
+   * pin_seconds} instead, as time mode would.
+   */
+  private ConsistencyToken lsnWritten(Connection primaryConnection, long now) {
+    try {
+      return new ConsistencyToken(
+          codec.databaseSet(),
+          0,
+          currentLsn(primaryConnection),
+          now + settings.tokenTtlSeconds() * 1000L);
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn(
+          "cannot read the primary's WAL position after a commit ({}); the writer reads from the"
+              + " primary for {} s instead",
+          e.getMessage(),
+          settings.pinSeconds());
+      return pinnedFrom(now);
+    }
+  }
+
+  /** Reads on the primary for {@code pin_seconds} from {@code now}. */
+  private ConsistencyToken pinnedFrom(long now) {
+    long until = now + settings.pinSeconds() * 1000L;
+    return new ConsistencyToken(codec.databaseSet(), until, 0, until);
   }
 
   private static long currentLsn(Connection primaryConnection) throws SQLException {
