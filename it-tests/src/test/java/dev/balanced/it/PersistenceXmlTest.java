@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
 import dev.balanced.UnpinnedWriteException;
-import dev.balanced.example.Message;
 import dev.balanced.internal.routing.Router;
 import dev.balanced.testing.Pools;
 import jakarta.persistence.EntityManager;

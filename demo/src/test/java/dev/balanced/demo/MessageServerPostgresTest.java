@@ -1,0 +1,53 @@
+package dev.balanced.demo;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo's {@code --postgres} mode end to end: a real primary and a hot standby that applies WAL
+ * three seconds late. The page after the post-redirect sees the new message thanks to the token in
+ * the cookie; a visitor without it reads the lagging standby.
+ */
+class MessageServerPostgresTest {
+  private static DemoDatabase db;
+  private static WebApp web;
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = DemoDatabase.postgres();
+    web = WebApp.start(db, 0, java.time.Duration.ofMinutes(5));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try (DemoDatabase d = db;
+        WebApp w = web) {
+      // closes both, and with the database the PostgreSQL cluster
+    }
+  }
+
+  @Test
+  void aPostedMessageIsVisibleOnTheRedirectAlthoughTheStandbyLags() throws Exception {
+    DemoClient visitor = new DemoClient(web.port());
+    visitor.get("/"); // a first visit, as a browser would make
+    HttpResponse<String> afterPost = visitor.postAndFollow("hello from PostgreSQL");
+    Matcher posted =
+        Pattern.compile("Your message #(\\d+) is on the board.").matcher(afterPost.body());
+    assertTrue(posted.find(), afterPost.body());
+    assertTrue(afterPost.body().contains("hello from PostgreSQL"), afterPost.body());
+    assertTrue(afterPost.body().contains("came in a cookie"), afterPost.body());
+    assertTrue(
+        afterPost.body().contains("<td class=\"primary\">primary</td><td>read-your-writes</td>"),
+        afterPost.body());
+
+    HttpResponse<String> stranger = new DemoClient(web.port()).get("/?posted=" + posted.group(1));
+    assertTrue(stranger.body().contains("is not visible yet"), stranger.body());
+    assertTrue(stranger.body().contains("<td class=\"replica\">standby</td>"), stranger.body());
+  }
+}

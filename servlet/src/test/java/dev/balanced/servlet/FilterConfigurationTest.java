@@ -1,0 +1,150 @@
+package dev.balanced.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.balanced.servlet.testing.JettyServer;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Configuration mistakes fail at start-up with a message naming the init-param, the value and the
+ * rule; the builder checks its arguments at once.
+ */
+class FilterConfigurationTest {
+
+  /** The init-params web.xml would give; no servlet context needed before the first request. */
+  record Config(Map<String, String> params) implements FilterConfig {
+    @Override
+    public String getFilterName() {
+      return "balanced";
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+      return null;
+    }
+
+    @Override
+    public String getInitParameter(String name) {
+      return params.get(name);
+    }
+
+    @Override
+    public Enumeration<String> getInitParameterNames() {
+      return Collections.enumeration(params.keySet());
+    }
+  }
+
+  static String initFails(String... keyValues) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      params.put(keyValues[i], keyValues[i + 1]);
+    }
+    ServletException e =
+        assertThrows(ServletException.class, () -> new BalancedFilter().init(new Config(params)));
+    return e.getMessage();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "cookiename|balanced|Unknown BalancedFilter init-param [cookiename]",
+        "masterParam|m|Unknown BalancedFilter init-param [masterParam]",
+        "cookieName|bal anced|cookieName",
+        "cookieName|$balanced|cookieName",
+        "cookieName|a;b|cookieName",
+        "headerName|Balanced Token|headerName",
+        "headerName|X:Y|headerName",
+        "cookieSecure|yes|cookieSecure='yes': expected auto, true or false",
+        "cookiePath|shop|cookiePath",
+        "cookiePath|/a;b|cookiePath",
+        "tokenLifetimeSeconds|0|tokenLifetimeSeconds='0'",
+        "tokenLifetimeSeconds|-5|tokenLifetimeSeconds='-5'",
+        "tokenLifetimeSeconds|fifteen|tokenLifetimeSeconds='fifteen': expected a whole number",
+        "tokenLifetimeSeconds|99999999999|tokenLifetimeSeconds='99999999999'",
+        "masterParams|m,,fresh|masterParams='m,,fresh'",
+        "masterParams|m,m|m is repeated",
+        "masterParams|m:maybe|masterParams='m:maybe'",
+        "masterParams|:keep|masterParams=':keep'",
+        "masterParamsInForm|1|masterParamsInForm='1': expected true or false",
+        "primaryPaths|admin|primaryPaths='admin'",
+        "primaryPaths|/admin,,/x|primaryPaths='/admin,,/x'",
+        "usePrimaryAnnotation|no|usePrimaryAnnotation='no'",
+        "tokenStore|ftp://x|tokenStore='ftp://x': expected none, memory or a redis:// URI",
+      })
+  void badInitParamsFailInitSayingWhich(String key, String value, String expected) {
+    String message = initFails(key, value);
+    assertTrue(message.contains(expected), message);
+  }
+
+  @Test
+  void aRedisUriInAMessageNeverShowsItsPassword() {
+    String message = initFails("tokenStore", "rediss-no://user:s3cret@host");
+    assertFalse(message.contains("s3cret"), message);
+    String lettuce = initFails("tokenStore", "redis://:s3cret@host:99999");
+    assertFalse(lettuce.contains("s3cret"), lettuce);
+  }
+
+  @Test
+  void goodInitParamsAreAccepted() {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("cookieName", "rw");
+    params.put("headerName", "X-Consistency");
+    params.put("cookieSecure", "auto");
+    params.put("cookiePath", "/");
+    params.put("tokenLifetimeSeconds", "300");
+    params.put("masterParams", " m , fresh:keep, x:hide ");
+    params.put("masterParamsInForm", "TRUE");
+    params.put("primaryPaths", "/admin/, /reports");
+    params.put("usePrimaryAnnotation", "false");
+    params.put("tokenStore", "memory");
+    BalancedFilter filter = new BalancedFilter();
+    assertDoesNotThrow(() -> filter.init(new Config(params)));
+    filter.destroy();
+
+    Map<String, String> off = Map.of("cookieName", "", "headerName", "", "tokenStore", "none");
+    assertDoesNotThrow(() -> new BalancedFilter().init(new Config(off)));
+  }
+
+  @Test
+  void theBuilderChecksAtOnce() {
+    BalancedFilter.Builder b = BalancedFilter.builder();
+    assertThrows(IllegalArgumentException.class, () -> b.cookieName("a b"));
+    assertThrows(IllegalArgumentException.class, () -> b.cookieName(""));
+    assertThrows(IllegalArgumentException.class, () -> b.headerName("a:b"));
+    assertThrows(IllegalArgumentException.class, () -> b.cookiePath("relative"));
+    assertThrows(IllegalArgumentException.class, () -> b.tokenLifetime(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> b.tokenLifetime(Duration.ofMillis(500)));
+    assertThrows(IllegalArgumentException.class, () -> b.tokenLifetime(null));
+    assertThrows(IllegalArgumentException.class, () -> b.masterParam(" "));
+    assertThrows(IllegalArgumentException.class, () -> b.masterParam(null));
+    assertThrows(IllegalArgumentException.class, () -> b.primaryPath("admin"));
+    assertThrows(NullPointerException.class, () -> b.tokenStore(null));
+    assertThrows(NullPointerException.class, () -> b.tokenStore(new InMemoryTokenStore(), null));
+  }
+
+  @Test
+  void aWebApplicationWithABadInitParamDoesNotStart() {
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                JettyServer.builder()
+                    .filter(BalancedFilter.class, Map.of("masterParams", "m:maybe"))
+                    .start());
+    assertTrue(e.getMessage() != null);
+  }
+}
