@@ -34,6 +34,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class PinningContext implements AutoCloseable {
 
+  /**
+   * The longest token accepted: real ones are about 120 characters of base64url and one dot.
+   * Anything longer is refused unread, so transports may refuse it too.
+   */
+  public static final int MAX_TOKEN_LENGTH = 512;
+
   private static final ThreadLocal<PinningContext> CURRENT = new ThreadLocal<>();
 
   static {

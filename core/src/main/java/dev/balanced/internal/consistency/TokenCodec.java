@@ -24,7 +24,7 @@ public final class TokenCodec {
   private static final int VERSION = 1;
 
   /** Real tokens are ~120 characters; anything far longer is refused before any work. */
-  static final int MAX_LENGTH = 512;
+  static final int MAX_LENGTH = dev.balanced.PinningContext.MAX_TOKEN_LENGTH;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -84,15 +84,17 @@ public final class TokenCodec {
       return refuse("not of the form payload.signature");
     }
     String body = text.substring(0, dot);
-    byte[] signature;
     byte[] json;
     try {
-      signature = UNBASE64.decode(text.substring(dot + 1));
       json = UNBASE64.decode(body);
     } catch (IllegalArgumentException e) {
       return refuse("not base64url");
     }
-    if (!MessageDigest.isEqual(signature, sign(body))) {
+    // The signature is compared as text: base64 decoders ignore the unused low bits of the last
+    // character, so comparing decoded bytes would accept several spellings of one signature.
+    byte[] signature = text.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = BASE64.encodeToString(sign(body)).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(signature, expected)) {
       return refuse("bad signature (tampered with, or signed with another secret)");
     }
     Payload payload;

@@ -343,4 +343,17 @@ class TokenCodecTest {
     char replacement = c == 'A' ? 'B' : 'A';
     return token.substring(0, index) + replacement + token.substring(index + 1);
   }
+
+  @Test
+  void everyOtherSpellingOfTheSignaturesLastCharacterIsRefused() {
+    String token = CODEC.encode(TOKEN);
+    char last = token.charAt(token.length() - 1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (char c : alphabet.toCharArray()) {
+      if (c != last) {
+        String respelt = token.substring(0, token.length() - 1) + c;
+        assertNull(CODEC.decode(respelt, NOW), "accepted " + respelt);
+      }
+    }
+  }
 }

@@ -11,6 +11,8 @@ import dev.balanced.internal.consistency.TokenCodec;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PostgresCluster;
 import jakarta.persistence.EntityManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +30,11 @@ import org.junit.jupiter.api.Test;
  * Each "request" is its own pinning context; the only thing carried from a write to the next
  * request is the consistency token.
  */
-@PostgresCluster(standbys = 1, applyDelayMs = 300)
+@PostgresCluster(
+    standbys = 1,
+    applyDelayMs = 300,
+    // Every statement in the servers' logs, so a test can count what the library asked a standby.
+    settings = {"log_statement=all"})
 class ReadYourWritesTest {
   private PgBalanced db;
 
@@ -118,6 +125,29 @@ class ReadYourWritesTest {
     Read afterReplay = read(token, owner);
     assertTrue(afterReplay.found());
     assertTrue(afterReplay.fromStandby(), "once replayed, the standby serves the token again");
+  }
+
+  @Test
+  void aCaughtUpStandbyIsNotAskedForItsPositionOnEveryRequest(PgCluster cluster) throws Exception {
+    start(cluster, "lsn", Map.of());
+    String owner = owner();
+    String token = write(owner);
+    cluster.waitForReplay(Duration.ofSeconds(30));
+    Path log = cluster.standby(1).logFile();
+    long before = positionQueries(log);
+    for (int i = 0; i < 10; i++) {
+      Read read = read(token, owner);
+      assertTrue(read.found() && read.fromStandby());
+    }
+    long asked = positionQueries(log) - before;
+    assertTrue(
+        asked <= 1, "10 requests asked the standby for its replay position " + asked + " times");
+  }
+
+  private static long positionQueries(Path log) throws Exception {
+    try (Stream<String> lines = Files.lines(log)) {
+      return lines.filter(line -> line.contains("pg_last_wal_replay_lsn")).count();
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.balanced.servlet.internal;
 
+import dev.balanced.PinningContext;
 import java.time.Duration;
 
 /**
@@ -9,8 +10,8 @@ import java.time.Duration;
  * and from stores. Nothing here ever logs a token or a user id.
  */
 public final class Tokens {
-  /** Core's tokens are ~120 characters and core refuses anything longer than 512. */
-  public static final int MAX_TOKEN_LENGTH = 512;
+  /** Core refuses anything longer, unread. */
+  public static final int MAX_TOKEN_LENGTH = PinningContext.MAX_TOKEN_LENGTH;
 
   /** Longer user ids are refused: a user id is a key, not a document. */
   public static final int MAX_USER_ID_LENGTH = 256;
