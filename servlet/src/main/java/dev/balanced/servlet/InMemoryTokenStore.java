@@ -76,20 +76,13 @@ public final class InMemoryTokenStore implements TokenStore {
 
   @Override
   public void put(String userId, String token, Duration ttl) {
-    String problem = Tokens.problemWithUserId(userId);
-    if (problem == null) {
-      problem = Tokens.problemWithToken(token);
-    }
-    long ttlMillis = Tokens.ttlMillis(ttl);
-    if (problem == null && ttlMillis < 0) {
-      problem = "time to live missing, not positive or too large";
-    }
+    String problem = Tokens.problemWithEntry(userId, token, ttl);
     if (problem != null) {
       LOG.debug("token store put ignored: {}", problem);
       return;
     }
     long now = clock.getAsLong();
-    long expiresAt = now + Math.min(ttlMillis, Long.MAX_VALUE - now);
+    long expiresAt = now + Math.min(Tokens.ttlMillis(ttl), Long.MAX_VALUE - now);
     synchronized (this) {
       entries.remove(userId); // re-inserted last: it is now the newest
       entries.put(userId, new Entry(token, expiresAt));

@@ -142,18 +142,12 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
   @Override
   public void put(String userId, String token, Duration ttl) {
-    String problem = Tokens.problemWithUserId(userId);
-    if (problem == null) {
-      problem = Tokens.problemWithToken(token);
-    }
-    long ttlMillis = Tokens.ttlMillis(ttl);
-    if (problem == null && ttlMillis < 0) {
-      problem = "time to live missing, not positive or too large";
-    }
+    String problem = Tokens.problemWithEntry(userId, token, ttl);
     if (problem != null) {
       LOG.debug("token store put ignored: {}", problem);
       return;
     }
+    long ttlMillis = Tokens.ttlMillis(ttl);
     call("SET", c -> c.async().set(keyPrefix + userId, token, SetArgs.Builder.px(ttlMillis)));
   }
 

@@ -53,6 +53,18 @@ public final class Tokens {
     return null;
   }
 
+  /** Why a token store refuses to keep this entry, or {@code null} when it may. */
+  public static String problemWithEntry(String userId, String token, Duration ttl) {
+    String problem = problemWithUserId(userId);
+    if (problem == null) {
+      problem = problemWithToken(token);
+    }
+    if (problem == null && ttlMillis(ttl) < 0) {
+      problem = "time to live missing, not positive or too large";
+    }
+    return problem;
+  }
+
   /** Why {@code userId} is refused as a token store key, or {@code null} when it is fine. */
   public static String problemWithUserId(String userId) {
     if (userId == null) {
