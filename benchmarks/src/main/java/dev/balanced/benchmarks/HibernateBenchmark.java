@@ -1,0 +1,116 @@
+package dev.balanced.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One JPA unit of work per operation, as an application runs it: open an entity manager, begin,
+ * work, commit, close. {@code baseline}: plain Hibernate over one HikariCP pool (passed as {@code
+ * hibernate.connection.datasource}). {@code balanced}: the same Hibernate through Balanced, primary
+ * and one replica, both the same H2 database. Each variant runs in its own forks.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(
+    value = OverheadBenchmarks.FORKS,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.jboss.logging.provider=slf4j"})
+@Warmup(iterations = OverheadBenchmarks.WARMUP_ITERATIONS, time = 1)
+@Measurement(iterations = OverheadBenchmarks.MEASUREMENT_ITERATIONS, time = 2)
+public class HibernateBenchmark {
+  private static final String TWENTY_ROWS =
+      "select i from BenchItem i where i.id between :first and :last order by i.id";
+
+  @Param({OverheadBenchmarks.BASELINE, OverheadBenchmarks.BALANCED})
+  public String variant;
+
+  private HikariDataSource pool;
+  private EntityManagerFactory emf;
+  private long next;
+
+  @Setup(Level.Trial)
+  public void start() {
+    H2Bench.createSchema();
+    if (OverheadBenchmarks.BALANCED.equals(variant)) {
+      emf = H2Bench.entityManagerFactory(H2Bench.balancedSettings("hibernate.balanced."));
+    } else {
+      pool = H2Bench.hikari();
+      emf = H2Bench.entityManagerFactory(Map.of("hibernate.connection.datasource", pool));
+    }
+  }
+
+  @TearDown(Level.Iteration)
+  public void deleteWrittenRows() {
+    H2Bench.deleteWrittenRows();
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() {
+    emf.close();
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
+  /** The next preloaded id, cycling through all of them. */
+  private long nextId() {
+    next = next % H2Bench.ROWS + 1;
+    return next;
+  }
+
+  /** A read transaction of one {@code find} by id. */
+  @Benchmark
+  public BenchItem find() {
+    try (EntityManager em = emf.createEntityManager()) {
+      em.getTransaction().begin();
+      BenchItem item = em.find(BenchItem.class, nextId());
+      em.getTransaction().commit();
+      return item;
+    }
+  }
+
+  /** A read transaction of one query returning 20 rows. */
+  @Benchmark
+  public List<BenchItem> query20() {
+    long first = nextId() % (H2Bench.ROWS - 19);
+    try (EntityManager em = emf.createEntityManager()) {
+      em.getTransaction().begin();
+      List<BenchItem> items =
+          em.createQuery(TWENTY_ROWS, BenchItem.class)
+              .setParameter("first", first)
+              .setParameter("last", first + 19)
+              .getResultList();
+      em.getTransaction().commit();
+      return items;
+    }
+  }
+
+  /** A write transaction: persist one new entity and commit. */
+  @Benchmark
+  public BenchItem persist() {
+    try (EntityManager em = emf.createEntityManager()) {
+      em.getTransaction().begin();
+      BenchItem item = new BenchItem("new", nextId());
+      em.persist(item);
+      em.getTransaction().commit();
+      return item;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.balanced.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.balanced.BalancedDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Raw JDBC, the shortest path through the library: get a connection, run one prepared select by
+ * primary key, close. {@code baseline}: a {@link HikariDataSource}; {@code balanced}: a {@link
+ * BalancedDataSource} whose primary and replica are the same H2 database.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(
+    value = OverheadBenchmarks.FORKS,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.jboss.logging.provider=slf4j"})
+@Warmup(iterations = OverheadBenchmarks.WARMUP_ITERATIONS, time = 1)
+@Measurement(iterations = OverheadBenchmarks.MEASUREMENT_ITERATIONS, time = 2)
+public class JdbcBenchmark {
+  private static final String SELECT = "select name, amount from bench_item where id = ?";
+
+  @Param({OverheadBenchmarks.BASELINE, OverheadBenchmarks.BALANCED})
+  public String variant;
+
+  private DataSource dataSource;
+  private long next;
+
+  @Setup(Level.Trial)
+  public void start() {
+    H2Bench.createSchema();
+    dataSource =
+        OverheadBenchmarks.BALANCED.equals(variant)
+            ? BalancedDataSource.fromProperties(H2Bench.balancedSettings("balanced."))
+            : H2Bench.hikari();
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() throws Exception {
+    ((AutoCloseable) dataSource).close();
+  }
+
+  /** Get a connection, one prepared select of one row, close everything. */
+  @Benchmark
+  public long selectOne() throws SQLException {
+    next = next % H2Bench.ROWS + 1;
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select = connection.prepareStatement(SELECT)) {
+      select.setLong(1, next);
+      try (ResultSet rs = select.executeQuery()) {
+        rs.next();
+        return rs.getLong(2);
+      }
+    }
+  }
+}

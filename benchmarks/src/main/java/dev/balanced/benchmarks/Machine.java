@@ -1,0 +1,51 @@
+package dev.balanced.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** One line saying what the numbers were measured on, printed above every table. */
+final class Machine {
+  private Machine() {}
+
+  static String describe() {
+    return Runtime.getRuntime().availableProcessors()
+        + " CPUs ("
+        + field("/proc/cpuinfo", "model name")
+        + "), "
+        + memory()
+        + " RAM, "
+        + System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.runtime.version")
+        + ", "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.arch");
+  }
+
+  private static String memory() {
+    String total = field("/proc/meminfo", "MemTotal");
+    String[] parts = total.split("\\s+");
+    if (parts.length == 2 && parts[1].equalsIgnoreCase("kB")) {
+      return String.format("%.1f GiB", Long.parseLong(parts[0]) / 1024.0 / 1024.0);
+    }
+    return total;
+  }
+
+  private static String field(String file, String name) {
+    try {
+      List<String> lines = Files.readAllLines(Path.of(file));
+      for (String line : lines) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equals(name)) {
+          return line.substring(colon + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or not readable: say so rather than fail a benchmark.
+    }
+    return "unknown " + name;
+  }
+}

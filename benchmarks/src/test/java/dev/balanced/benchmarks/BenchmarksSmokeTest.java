@@ -1,0 +1,56 @@
+package dev.balanced.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+
+/**
+ * Keeps both benchmark programs compiling and running: each runs end to end with tiny iteration
+ * counts and must print its table. The numbers mean nothing here; the benchmarks proper are run by
+ * hand (see README.md).
+ */
+class BenchmarksSmokeTest {
+
+  @Test
+  void overheadBenchmarksRunAndPrintTheRatioTable() throws Exception {
+    String table =
+        OverheadBenchmarks.run(
+            new CommandLineOptions(
+                "-f 1 -wi 1 -w 100ms -i 1 -r 100ms HibernateBenchmark.find|JdbcBenchmark"
+                    .split(" ")));
+    System.out.println(table);
+    assertTrue(table.contains("| case | baseline us/op | Balanced us/op |"), table);
+    assertTrue(table.contains("| Hibernate: find by id (read tx) | "), table);
+    assertTrue(table.contains("| JDBC: getConnection, prepared select, close | "), table);
+    assertEquals(2, rows(table).size(), table);
+  }
+
+  @Test
+  void offloadWorkloadRunsEveryModeAndPrintsItsTable() {
+    OffloadWorkload.Config config =
+        OffloadWorkload.Config.parse("--users", "2", "--seconds", "2", "--warmup-seconds", "0.5");
+    List<OffloadWorkload.Result> results = OffloadWorkload.run(config, System.err);
+    String table = OffloadWorkload.table(config, results);
+    System.out.println(table);
+    assertTrue(table.contains("| mode | requests/s | reads on replicas % | stale reads |"), table);
+    assertEquals(6, rows(table).size(), table);
+    for (OffloadWorkload.Result result : results) {
+      assertTrue(result.requests() > 0, result.mode().label() + " ran no request");
+      assertEquals(0, result.errors(), result.mode().label() + ": " + result.firstError());
+    }
+    assertTrue(table.contains("of the bound"), table);
+  }
+
+  /** The table's data rows. */
+  private static List<String> rows(String table) {
+    return table
+        .lines()
+        .filter(
+            line ->
+                line.startsWith("| ") && !line.startsWith("| case") && !line.startsWith("| mode"))
+        .toList();
+  }
+}
