@@ -43,7 +43,7 @@ public final class PinningContext implements AutoCloseable {
   private static final ThreadLocal<PinningContext> CURRENT = new ThreadLocal<>();
 
   static {
-    ContextAccess.install(context -> context.consistency);
+    ContextAccess.install(PinningContext::consistency);
   }
 
   private final PinningContext parent;
@@ -54,15 +54,37 @@ public final class PinningContext implements AutoCloseable {
   private volatile String pinReason;
 
   private final boolean bound;
-  private final ContextConsistency consistency;
+  private final String incomingToken;
+
+  /**
+   * Made when first needed: a private context (one per session outside any open context) needs it
+   * only in time/lsn mode.
+   */
+  private volatile ContextConsistency consistency;
+
   private boolean closed;
 
   private PinningContext(PinningContext parent, Thread owner, boolean bound, String token) {
     this.parent = parent;
     this.owner = owner;
     this.bound = bound;
-    this.consistency =
-        new ContextConsistency(parent == null ? null : parent.consistency, token, bound);
+    this.incomingToken = token;
+  }
+
+  private ContextConsistency consistency() {
+    ContextConsistency made = consistency;
+    if (made == null) {
+      synchronized (this) {
+        made = consistency;
+        if (made == null) {
+          made =
+              new ContextConsistency(
+                  parent == null ? null : parent.consistency(), incomingToken, bound);
+          consistency = made;
+        }
+      }
+    }
+    return made;
   }
 
   /** Opens a context bound to the current thread until {@link #close()}. */
@@ -186,7 +208,7 @@ public final class PinningContext implements AutoCloseable {
    * opened with is passed on unchanged.
    */
   public String token() {
-    return consistency.token(System.currentTimeMillis());
+    return consistency().token(System.currentTimeMillis());
   }
 
   /**

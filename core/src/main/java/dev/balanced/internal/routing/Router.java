@@ -20,6 +20,7 @@ public final class Router implements AutoCloseable {
   private final Topology topology;
   private final ReplicaSelector selector;
   private final ReadYourWrites readYourWrites;
+  private final StatementVerdicts verdicts = new StatementVerdicts();
   private final AtomicLong sessionIds = new AtomicLong();
 
   private Router(BalancedSettings settings, Topology topology) {
@@ -57,6 +58,11 @@ public final class Router implements AutoCloseable {
 
   ReadYourWrites readYourWrites() {
     return readYourWrites;
+  }
+
+  /** Whether {@code sql} must run on the primary. */
+  boolean isWrite(String sql) {
+    return verdicts.isWrite(sql);
   }
 
   /** A routing connection for {@code session}; physical connections are taken on first use. */

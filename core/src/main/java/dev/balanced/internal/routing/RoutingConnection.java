@@ -39,6 +39,7 @@ import java.util.concurrent.Executor;
  */
 final class RoutingConnection implements Connection {
   private final RoutingSession session;
+  private final Router router;
   private final Node[] nodes;
 
   /** Physical connections by node index; {@code null} until that node is first used. */
@@ -64,7 +65,8 @@ final class RoutingConnection implements Connection {
 
   RoutingConnection(RoutingSession session) {
     this.session = session;
-    this.nodes = session.router().topology().nodes().toArray(Node[]::new);
+    this.router = session.router();
+    this.nodes = router.topology().nodeArray();
     this.physical = new Connection[nodes.length];
   }
 
@@ -73,7 +75,7 @@ final class RoutingConnection implements Connection {
   /** The physical connection {@code sql} runs on. */
   Connection route(String sql) throws SQLException {
     checkOpen();
-    return SqlClassifier.isWrite(sql) ? forWrite(sql) : forRead();
+    return router.isWrite(sql) ? forWrite(sql) : forRead();
   }
 
   Connection forRead() throws SQLException {

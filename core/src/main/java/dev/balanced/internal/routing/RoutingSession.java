@@ -32,7 +32,9 @@ public final class RoutingSession implements BalancedSession {
   /** Why {@link #readNode} was chosen: the selector, or read-your-writes of an earlier write. */
   private final RouteReason readNodeReason;
 
-  private final Deque<ScopeImpl> scopes = new ArrayDeque<>(2);
+  /** Open scopes, innermost first; made on the first scope, as most sessions never open one. */
+  private Deque<ScopeImpl> scopes;
+
   private RouteReason lastReason = RouteReason.SELECTOR;
 
   /**
@@ -79,7 +81,7 @@ public final class RoutingSession implements BalancedSession {
 
   /** Where the next read goes; sets {@link #lastReason()}. */
   Node readTarget() {
-    ScopeImpl scope = scopes.peek();
+    ScopeImpl scope = topScope();
     if (scope != null) {
       lastReason = RouteReason.SCOPE;
       return scope.node != null ? scope.node : readNode;
@@ -94,6 +96,10 @@ public final class RoutingSession implements BalancedSession {
     }
     lastReason = readNodeReason;
     return readNode;
+  }
+
+  private ScopeImpl topScope() {
+    return scopes == null ? null : scopes.peek();
   }
 
   RouteReason lastReason() {
@@ -126,7 +132,7 @@ public final class RoutingSession implements BalancedSession {
       return;
     }
     if (router.mode() == PinningMode.STRICT) {
-      ScopeImpl scope = scopes.peek();
+      ScopeImpl scope = topScope();
       if (scope != null && scope.approvesWrites) {
         writesApprovedUntilTransactionEnd = true;
         return;
@@ -184,6 +190,9 @@ public final class RoutingSession implements BalancedSession {
 
   private Scope push(Node node, boolean approvesWrites) {
     ScopeImpl scope = new ScopeImpl(node, approvesWrites);
+    if (scopes == null) {
+      scopes = new ArrayDeque<>(2);
+    }
     scopes.push(scope);
     if (LOG.isDebugEnabled()) {
       LOG.debug(

@@ -8,6 +8,8 @@ package dev.balanced.internal.routing;
  * write.
  */
 public final class SqlClassifier {
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
   private SqlClassifier() {}
 
   /** Whether {@code sql} must run on the primary. */
@@ -43,7 +45,9 @@ public final class SqlClassifier {
       }
       words++;
       String soFar =
-          sql.substring(start, end).toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+          WHITESPACE
+              .matcher(sql.substring(start, end).toLowerCase(java.util.Locale.ROOT))
+              .replaceAll(" ");
       boolean needsTable =
           soFar.equals("insert")
               || soFar.equals("delete")
@@ -60,7 +64,7 @@ public final class SqlClassifier {
         end++;
       }
     }
-    String head = sql.substring(start, end).trim().replaceAll("\\s+", " ");
+    String head = WHITESPACE.matcher(sql.substring(start, end).trim()).replaceAll(" ");
     return "SQL statement '" + head + (end < sql.length() ? " ...'" : "'");
   }
 
@@ -166,6 +170,14 @@ public final class SqlClassifier {
   }
 
   private static boolean isIdentifierChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    if (c < 128) {
+      // SQL text is almost all ASCII: a range check instead of a Unicode table lookup.
+      return (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
+          || c == '$';
+    }
+    return Character.isLetterOrDigit(c);
   }
 }

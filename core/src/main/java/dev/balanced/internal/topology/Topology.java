@@ -17,6 +17,7 @@ public final class Topology implements AutoCloseable {
   private final Node primary;
   private final List<Node> replicas;
   private final List<Node> nodes;
+  private final Node[] nodeArray;
 
   /** The candidates of the replica selector: the replicas, plus the primary if it serves reads. */
   private final List<Node> readNodes;
@@ -36,6 +37,7 @@ public final class Topology implements AutoCloseable {
     all.add(primary);
     all.addAll(replicas);
     this.nodes = Collections.unmodifiableList(all);
+    this.nodeArray = all.toArray(Node[]::new);
     List<Node> readers = new ArrayList<>(replicas);
     if (primaryServesReads || replicas.isEmpty()) {
       readers.add(0, primary);
@@ -82,6 +84,14 @@ public final class Topology implements AutoCloseable {
   /** The primary first, then the replicas; a node's index is its position here. */
   public List<Node> nodes() {
     return nodes;
+  }
+
+  /**
+   * {@link #nodes()} as an array, shared: every routing connection indexes it, so it is made once.
+   * Callers must not modify it.
+   */
+  public Node[] nodeArray() {
+    return nodeArray;
   }
 
   public List<Node> readNodes() {
