@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.hibernate.jpa.HibernatePersistenceProvider;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,34 @@ class BootstrapTest {
         emf.close();
       }
       assertEquals("container", nodes.queryOne("primary", "select name from item where id = 1000"));
+    }
+  }
+
+  @Test
+  void theNativeBootstrapIsBalancedToo() {
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
+      StandardServiceRegistryBuilder registry = new StandardServiceRegistryBuilder();
+      nodes.settings("hibernate.balanced.").forEach(registry::applySetting);
+      registry.applySetting("hibernate.cache.use_second_level_cache", "false");
+      try (SessionFactory factory =
+          new MetadataSources(registry.build())
+              .addAnnotatedClass(Item.class)
+              .buildMetadata()
+              .buildSessionFactory()) {
+        try (Session session = factory.openSession()) {
+          assertEquals("item-1@replica1", session.find(Item.class, 1L).getName());
+          assertEquals("replica1", session.unwrap(BalancedSession.class).currentEngine());
+          session.beginTransaction();
+          session.persist(new Item("native"));
+          session.getTransaction().commit();
+          assertEquals("primary", session.unwrap(BalancedSession.class).currentEngine());
+        }
+        factory.inTransaction(
+            session ->
+                assertEquals(
+                    "item-1@replica1", session.find(Item.class, 1L).getName(), "a new session"));
+      }
+      assertEquals("native", nodes.queryOne("primary", "select name from item where id = 1000"));
     }
   }
 
