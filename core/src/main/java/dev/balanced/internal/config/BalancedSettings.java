@@ -55,6 +55,9 @@ public record BalancedSettings(
     Map<String, Map<String, String>> replicaKeys = new TreeMap<>();
     for (String key : raw.keySet()) {
       String rest = key.substring(prefix.length());
+      if (GLOBAL_KEYS.contains(rest)) {
+        continue;
+      }
       if (rest.startsWith(Settings.REPLICAS)) {
         String afterReplicas = rest.substring(Settings.REPLICAS.length());
         int dot = afterReplicas.indexOf('.');
@@ -66,12 +69,8 @@ public record BalancedSettings(
         checkNodeKey(prefix, key, nodeKey);
         replicaKeys.computeIfAbsent(name, n -> new TreeMap<>()).put(nodeKey, key);
       } else if (rest.startsWith(Settings.PRIMARY)) {
-        String nodeKey = rest.substring(Settings.PRIMARY.length());
-        if (!nodeKey.equals(
-            Settings.PRIMARY_SERVES_READS.key().substring(Settings.PRIMARY.length()))) {
-          checkNodeKey(prefix, key, nodeKey);
-        }
-      } else if (!GLOBAL_KEYS.contains(rest)) {
+        checkNodeKey(prefix, key, rest.substring(Settings.PRIMARY.length()));
+      } else {
         throw unknownKey(prefix, key);
       }
     }

@@ -27,11 +27,6 @@ public final class Setting<T> {
     this.description = description;
   }
 
-  static <T> Setting<T> of(
-      String key, T defaultValue, String expected, Function<String, T> parser, String description) {
-    return new Setting<>(key, defaultValue, expected, parser, description);
-  }
-
   static Setting<Boolean> bool(String key, boolean defaultValue, String description) {
     return new Setting<>(
         key,

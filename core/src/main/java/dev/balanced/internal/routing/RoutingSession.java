@@ -106,11 +106,6 @@ public final class RoutingSession implements BalancedSession {
     return lastReason;
   }
 
-  /** Whether a write may go ahead without {@link #beforeWrite} having anything to do. */
-  boolean writeAllowedAsIs() {
-    return context.isPinned() && !readOnly;
-  }
-
   /**
    * Called before any write reaches a connection: pins the context in greedy mode, refuses the
    * write in strict mode unless pinned or inside a primary scope.
@@ -153,9 +148,9 @@ public final class RoutingSession implements BalancedSession {
     writesApprovedUntilTransactionEnd = false;
   }
 
-  /** Whether {@code beforeWrite} may skip work: pinned already, so writes go ahead. */
+  /** Whether a write may go ahead without {@link #beforeWrite} having anything to do. */
   public boolean isPinnedForWrites() {
-    return writeAllowedAsIs();
+    return context.isPinned() && !readOnly;
   }
 
   long id() {

@@ -3,6 +3,7 @@ package dev.balanced.hibernate.internal;
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.Settings;
+import dev.balanced.internal.routing.Router;
 import java.util.Map;
 import org.hibernate.boot.registry.StandardServiceInitiator;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
@@ -66,8 +67,7 @@ public final class BalancedServiceContributor implements ServiceContributor {
     @Override
     public MultiTenantConnectionProvider<?> initiateService(
         Map<String, Object> configurationValues, ServiceRegistryImplementor registry) {
-      return new RoutingConnectionProvider(
-          dev.balanced.internal.routing.Router.start(settings), bindings);
+      return new RoutingConnectionProvider(Router.start(settings), bindings);
     }
   }
 }
