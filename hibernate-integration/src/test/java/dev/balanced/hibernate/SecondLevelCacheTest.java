@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.BalancedSession;
 import jakarta.persistence.EntityManager;
+import java.util.List;
 import java.util.Map;
+import org.hibernate.SessionFactory;
+import org.hibernate.jpa.HibernateHints;
+import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +31,9 @@ class SecondLevelCacheTest {
                 "hibernate.cache.use_second_level_cache", "true",
                 "hibernate.cache.region.factory_class", "jcache",
                 "hibernate.javax.cache.provider", "org.ehcache.jsr107.EhcacheCachingProvider",
-                "hibernate.javax.cache.missing_cache_strategy", "create"),
+                "hibernate.javax.cache.missing_cache_strategy", "create",
+                "hibernate.cache.use_query_cache", "true",
+                "hibernate.generate_statistics", "true"),
             "replica1");
   }
 
@@ -57,6 +63,23 @@ class SecondLevelCacheTest {
       assertEquals("replica1", em.unwrap(BalancedSession.class).currentEngine());
       assertEquals("renamed on primary", em.find(Item.class, 1L).getName());
     }
+  }
+
+  /** Query-cache keys hold the tenant: it must compare by node, not by session. */
+  @Test
+  void sessionsStartingOnTheSameNodeShareCachedQueryResults() {
+    for (int i = 0; i < 2; i++) {
+      try (EntityManager em = db.emf.createEntityManager()) {
+        assertEquals(
+            List.of("item-1@replica1"),
+            em.createQuery("select i.name from Item i", String.class)
+                .setHint(HibernateHints.HINT_CACHEABLE, true)
+                .getResultList());
+      }
+    }
+    Statistics statistics = db.emf.unwrap(SessionFactory.class).getStatistics();
+    assertEquals(1, statistics.getQueryCachePutCount());
+    assertEquals(1, statistics.getQueryCacheHitCount());
   }
 
   @Test

@@ -40,10 +40,9 @@ public final class BalancedServiceContributor implements ServiceContributor {
       }
     }
     BalancedSettings parsed = BalancedSettings.parse(settings, Settings.HIBERNATE_PREFIX);
-    SessionBindings bindings = new SessionBindings();
-    builder.addInitiator(new ProviderInitiator(parsed, bindings));
+    builder.addInitiator(new ProviderInitiator(parsed));
     builder.applySetting(
-        MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new NodeTenantResolver(bindings));
+        MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new NodeTenantResolver());
     builder.addInitiator(new NodeAgnosticRegionFactoryInitiator());
   }
 
@@ -51,11 +50,9 @@ public final class BalancedServiceContributor implements ServiceContributor {
   private static final class ProviderInitiator
       implements StandardServiceInitiator<MultiTenantConnectionProvider<?>> {
     private final BalancedSettings settings;
-    private final SessionBindings bindings;
 
-    ProviderInitiator(BalancedSettings settings, SessionBindings bindings) {
+    ProviderInitiator(BalancedSettings settings) {
       this.settings = settings;
-      this.bindings = bindings;
     }
 
     @Override
@@ -67,7 +64,7 @@ public final class BalancedServiceContributor implements ServiceContributor {
     @Override
     public MultiTenantConnectionProvider<?> initiateService(
         Map<String, Object> configurationValues, ServiceRegistryImplementor registry) {
-      return new RoutingConnectionProvider(Router.start(settings), bindings);
+      return new RoutingConnectionProvider(Router.start(settings));
     }
   }
 }

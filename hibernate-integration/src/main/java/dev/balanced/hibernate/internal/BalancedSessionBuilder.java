@@ -6,7 +6,8 @@ import org.hibernate.engine.spi.SessionImplementor;
 
 /**
  * {@code sessionFactory.withOptions()}: remembers {@code readOnly(true)} so the session reads from
- * its replica and never switches, and names the session's start node as its tenant.
+ * its replica and never switches, and names the session's {@link NodeTenant}, which carries its
+ * routing. The tenant is Balanced's: an application cannot choose it.
  */
 final class BalancedSessionBuilder extends AbstractDelegatingSessionBuilderImplementor {
   private final BalancedSessionFactory factory;
@@ -24,13 +25,30 @@ final class BalancedSessionBuilder extends AbstractDelegatingSessionBuilderImple
   }
 
   @Override
+  @Deprecated
+  public SessionBuilderImplementor tenantIdentifier(String tenantIdentifier) {
+    throw tenantNotSupported(tenantIdentifier);
+  }
+
+  @Override
+  public SessionBuilderImplementor tenantIdentifier(Object tenantIdentifier) {
+    throw tenantNotSupported(tenantIdentifier);
+  }
+
+  private static UnsupportedOperationException tenantNotSupported(Object tenantIdentifier) {
+    return new UnsupportedOperationException(
+        "tenantIdentifier("
+            + tenantIdentifier
+            + ") is not supported with Balanced, which uses each session's tenant for its node;"
+            + " use BalancedSession.usingEngine(name) to read from a given node");
+  }
+
+  @Override
   public SessionImplementor openSession() {
-    // Hibernate resolved a tenant when the builder was created, before this session's routing
-    // existed; name the routing's start node explicitly instead.
     return factory.open(
         readOnly,
-        () -> {
-          delegate().tenantIdentifier(factory.bindings().opening().initialNode().name());
+        tenant -> {
+          delegate().tenantIdentifier(tenant);
           return delegate().openSession();
         });
   }

@@ -5,15 +5,16 @@ import dev.balanced.internal.routing.RoutingSession;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.SynchronizationType;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.hibernate.Session;
 import org.hibernate.engine.creation.spi.SessionBuilderImplementor;
 import org.hibernate.engine.spi.SessionFactoryDelegatingImpl;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SessionImplementor;
+import org.hibernate.jpa.HibernateHints;
 
 /**
  * The application's session factory: every session and entity manager it opens is a {@link
@@ -24,27 +25,42 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   private static final long serialVersionUID = 1L;
 
   private final transient Router router;
-  private final transient SessionBindings bindings;
 
-  BalancedSessionFactory(
-      SessionFactoryImplementor delegate, Router router, SessionBindings bindings) {
+  BalancedSessionFactory(SessionFactoryImplementor delegate, Router router) {
     super(delegate);
     this.router = router;
-    this.bindings = bindings;
   }
 
   Router router() {
     return router;
   }
 
-  SessionBindings bindings() {
-    return bindings;
+  /**
+   * Opens a Hibernate session through {@code open} with the tenant of a new routing, and wraps it.
+   */
+  BalancedSessionImpl open(boolean readOnly, Function<NodeTenant, SessionImplementor> open) {
+    RoutingSession routing = router.openSession(readOnly);
+    return new BalancedSessionImpl(open.apply(NodeTenant.of(routing)), routing, this);
   }
 
-  /** Opens a Hibernate session through {@code open} for a new routing, and wraps it. */
-  BalancedSessionImpl open(boolean readOnly, Supplier<SessionImplementor> open) {
-    RoutingSession routing = router.openSession(readOnly);
-    return new BalancedSessionImpl(bindings.open(routing, open), routing, this);
+  /**
+   * Hibernate's entity managers take their tenant from the {@code org.hibernate.tenantId} hint; it
+   * is the only way to name one, and the hint is not copied into the session's properties.
+   */
+  private static Map<Object, Object> withTenant(Map<?, ?> properties, NodeTenant tenant) {
+    if (properties == null || properties.isEmpty()) {
+      return Map.of(HibernateHints.HINT_TENANT_ID, tenant);
+    }
+    if (properties.containsKey(HibernateHints.HINT_TENANT_ID)) {
+      throw new IllegalArgumentException(
+          "Property '"
+              + HibernateHints.HINT_TENANT_ID
+              + "' is not supported with Balanced, which uses each session's tenant for its node;"
+              + " remove it, and use BalancedSession.usingEngine(name) to read from a given node");
+    }
+    Map<Object, Object> copy = new HashMap<>(properties);
+    copy.put(HibernateHints.HINT_TENANT_ID, tenant);
+    return copy;
   }
 
   @Override
@@ -59,24 +75,28 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
 
   @Override
   public Session createEntityManager() {
-    return open(false, () -> (SessionImplementor) delegate().createEntityManager());
+    return createEntityManager((Map<?, ?>) null);
   }
 
   @Override
   public Session createEntityManager(Map map) {
-    return open(false, () -> (SessionImplementor) delegate().createEntityManager(map));
+    return open(
+        false,
+        tenant -> (SessionImplementor) delegate().createEntityManager(withTenant(map, tenant)));
   }
 
   @Override
   public Session createEntityManager(SynchronizationType synchronizationType) {
-    return open(
-        false, () -> (SessionImplementor) delegate().createEntityManager(synchronizationType));
+    return createEntityManager(synchronizationType, null);
   }
 
   @Override
   public Session createEntityManager(SynchronizationType synchronizationType, Map map) {
     return open(
-        false, () -> (SessionImplementor) delegate().createEntityManager(synchronizationType, map));
+        false,
+        tenant ->
+            (SessionImplementor)
+                delegate().createEntityManager(synchronizationType, withTenant(map, tenant)));
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class BalancedSessionFactoryBuilderFactory implements SessionFactor
     @Override
     public SessionFactory build() {
       return new BalancedSessionFactory(
-          (SessionFactoryImplementor) delegate().build(), provider.router(), provider.bindings());
+          (SessionFactoryImplementor) delegate().build(), provider.router());
     }
   }
 }

@@ -8,29 +8,23 @@ import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
 import org.hibernate.service.spi.Stoppable;
 
 /**
- * Treats the primary and each replica as a tenant. A session opened through Balanced gets a routing
- * connection that starts on its tenant's node and moves to the primary when the session writes; any
- * other session (Hibernate's own, schema tools) gets a plain connection to its tenant's node, which
- * is the primary unless it asked for another. Owns the pools: {@link #stop()} closes them.
+ * Treats the primary and each replica as a tenant. A session opened through Balanced carries its
+ * routing in its {@link NodeTenant} and gets a routing connection that starts on the tenant's node
+ * and moves to the primary when the session writes; any other session (Hibernate's own, schema
+ * tools) gets a plain connection to the primary. Owns the pools: {@link #stop()} closes them.
  */
 public final class RoutingConnectionProvider
-    implements MultiTenantConnectionProvider<String>, Stoppable {
+    implements MultiTenantConnectionProvider<NodeTenant>, Stoppable {
   private static final long serialVersionUID = 1L;
 
   private final transient Router router;
-  private final transient SessionBindings bindings;
 
-  RoutingConnectionProvider(Router router, SessionBindings bindings) {
+  RoutingConnectionProvider(Router router) {
     this.router = router;
-    this.bindings = bindings;
   }
 
   public Router router() {
     return router;
-  }
-
-  public SessionBindings bindings() {
-    return bindings;
   }
 
   /** Boot-time metadata, DDL, temporary tables: the primary only. */
@@ -45,27 +39,26 @@ public final class RoutingConnectionProvider
   }
 
   @Override
-  public Connection getConnection(String tenantIdentifier) throws SQLException {
-    RoutingSession routing = bindings.acquiring();
+  public Connection getConnection(NodeTenant tenant) throws SQLException {
+    RoutingSession routing = tenant.routing();
     if (routing != null) {
       return router.connect(routing);
     }
-    return router.topology().node(tenantIdentifier).connect();
+    return router.topology().node(tenant.node()).connect();
   }
 
   @Override
-  public void releaseConnection(String tenantIdentifier, Connection connection)
-      throws SQLException {
+  public void releaseConnection(NodeTenant tenant, Connection connection) throws SQLException {
     connection.close();
   }
 
   @Override
-  public Connection getReadOnlyConnection(String tenantIdentifier) throws SQLException {
-    return getConnection(tenantIdentifier);
+  public Connection getReadOnlyConnection(NodeTenant tenant) throws SQLException {
+    return getConnection(tenant);
   }
 
   @Override
-  public void releaseReadOnlyConnection(String tenantIdentifier, Connection connection)
+  public void releaseReadOnlyConnection(NodeTenant tenant, Connection connection)
       throws SQLException {
     connection.close();
   }

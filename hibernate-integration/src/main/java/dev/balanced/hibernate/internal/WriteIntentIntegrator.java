@@ -16,10 +16,10 @@ public final class WriteIntentIntegrator implements Integrator {
       Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor factory) {
     MultiTenantConnectionProvider<?> provider =
         factory.getServiceRegistry().getService(MultiTenantConnectionProvider.class);
-    if (!(provider instanceof RoutingConnectionProvider routing)) {
+    if (!(provider instanceof RoutingConnectionProvider)) {
       return;
     }
-    WriteIntentListener listener = new WriteIntentListener(routing.bindings());
+    WriteIntentListener listener = new WriteIntentListener();
     EventListenerRegistry registry =
         factory.getServiceRegistry().requireService(EventListenerRegistry.class);
     registry.prependListeners(EventType.PERSIST, listener);

@@ -42,15 +42,9 @@ final class WriteIntentListener
         RefreshEventListener {
   private static final long serialVersionUID = 1L;
 
-  private final transient SessionBindings bindings;
-
-  WriteIntentListener(SessionBindings bindings) {
-    this.bindings = bindings;
-  }
-
   /** The routing if this write still needs a decision, else {@code null}. */
-  private RoutingSession undecided(SharedSessionContractImplementor session) {
-    RoutingSession routing = bindings.routingOf(session);
+  private static RoutingSession undecided(SharedSessionContractImplementor session) {
+    RoutingSession routing = NodeTenant.routingOf(session.getTenantIdentifierValue());
     return routing == null || routing.isPinnedForWrites() ? null : routing;
   }
 

@@ -1,0 +1,64 @@
+package dev.balanced.hibernate.internal;
+
+import dev.balanced.BalancedSession;
+import dev.balanced.internal.routing.RoutingSession;
+import java.io.Serializable;
+
+/**
+ * A session's tenant identifier: the node the session starts on, and the routing of a session
+ * opened through Balanced. Hibernate hands the tenant identifier to the connection provider on
+ * every acquisition and keeps it on the session, so carrying the routing here binds connections and
+ * event listeners to their session with no registry, thread-local or per-session listener.
+ *
+ * <p>Equality and {@link #toString()} are the node name only: Hibernate builds query-cache keys,
+ * natural-id cache keys and id-generator state from the tenant, and those must not differ per
+ * session. A query-cache key keeps its tenant, and so the finished routing it points to, until the
+ * entry is evicted; the routing is transient, so a serialized key carries the name alone.
+ */
+final class NodeTenant implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Sessions Hibernate opens for itself (schema tools, {@code getCurrentSession()}, stateless). */
+  static final NodeTenant PRIMARY = new NodeTenant(BalancedSession.PRIMARY, null);
+
+  private final String node;
+  private final transient RoutingSession routing;
+
+  private NodeTenant(String node, RoutingSession routing) {
+    this.node = node;
+    this.routing = routing;
+  }
+
+  static NodeTenant of(RoutingSession routing) {
+    return new NodeTenant(routing.initialNode().name(), routing);
+  }
+
+  String node() {
+    return node;
+  }
+
+  /** The routing of a session opened through Balanced, or {@code null} for any other session. */
+  RoutingSession routing() {
+    return routing;
+  }
+
+  /** The routing of {@code tenantIdentifier} if it is a Balanced session's, else {@code null}. */
+  static RoutingSession routingOf(Object tenantIdentifier) {
+    return tenantIdentifier instanceof NodeTenant tenant ? tenant.routing : null;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof NodeTenant tenant && node.equals(tenant.node);
+  }
+
+  @Override
+  public int hashCode() {
+    return node.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return node;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.balanced.hibernate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.balanced.BalancedSession;
+import dev.balanced.PinningContext;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
+import java.util.Map;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.jpa.HibernateHints;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Balanced uses Hibernate's tenant identifier for the node a session starts on, and binds the
+ * session's routing to it. What an application sees of that.
+ */
+class TenantTest {
+  private BalancedH2 db;
+
+  @BeforeEach
+  void start() {
+    db = BalancedH2.start(Map.of(), "replica1");
+  }
+
+  @AfterEach
+  void stop() {
+    db.close();
+  }
+
+  @Test
+  void theTenantIdentifierNamesTheNodeTheSessionStartsOn() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      assertEquals("replica1", em.unwrap(Session.class).getTenantIdentifier());
+    }
+    try (PinningContext context = PinningContext.open();
+        EntityManager em = db.emf.createEntityManager()) {
+      context.pin("test");
+      assertEquals("replica1", em.unwrap(Session.class).getTenantIdentifier());
+    }
+    try (PinningContext context = PinningContext.open()) {
+      context.pin("test");
+      try (EntityManager em = db.emf.createEntityManager()) {
+        assertEquals("primary", em.unwrap(Session.class).getTenantIdentifier());
+        assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
+      }
+    }
+  }
+
+  @Test
+  void entityManagerPropertiesStillApplyToARoutedSession() {
+    try (EntityManager em =
+        db.emf.createEntityManager(Map.of(HibernateHints.HINT_FLUSH_MODE, "COMMIT"))) {
+      assertEquals(FlushModeType.COMMIT, em.getFlushMode());
+      assertEquals("item-1@replica1", em.find(Item.class, 1L).getName());
+      em.getTransaction().begin();
+      em.persist(new Item("new"));
+      em.getTransaction().commit();
+      assertEquals("primary", em.unwrap(BalancedSession.class).currentEngine());
+    }
+    assertEquals("new", db.nameOnNode("primary", 1000));
+  }
+
+  @Test
+  void aTenantOfTheApplicationIsRefusedWithTheWayToChooseANode() {
+    IllegalArgumentException hint =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> db.emf.createEntityManager(Map.of("org.hibernate.tenantId", "replica1")));
+    assertTrue(hint.getMessage().contains("'org.hibernate.tenantId'"), hint.getMessage());
+    assertTrue(hint.getMessage().contains("usingEngine"), hint.getMessage());
+
+    UnsupportedOperationException builder =
+        assertThrows(
+            UnsupportedOperationException.class,
+            () -> db.emf.unwrap(SessionFactory.class).withOptions().tenantIdentifier("replica1"));
+    assertTrue(builder.getMessage().contains("tenantIdentifier(replica1)"), builder.getMessage());
+    assertTrue(builder.getMessage().contains("usingEngine"), builder.getMessage());
+  }
+
+  @Test
+  void aChildSessionSharesItsParentsRouting() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      Session parent = em.unwrap(Session.class);
+      try (Session child = parent.sessionWithOptions().openSession()) {
+        assertEquals("item-1@replica1", child.find(Item.class, 1L).getName());
+        child.getTransaction().begin();
+        child.persist(new Item("from child"));
+        child.getTransaction().commit();
+      }
+      // The child's write pinned the routing the two sessions share.
+      assertEquals("primary", em.unwrap(BalancedSession.class).currentEngine());
+      assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
+    }
+    assertEquals("from child", db.nameOnNode("primary", 1000));
+    assertNull(db.nameOnNode("replica1", 2000));
+  }
+}
