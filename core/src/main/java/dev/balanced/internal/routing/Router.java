@@ -48,8 +48,11 @@ public final class Router implements AutoCloseable {
 
   /** Opens a session in the current thread's context, or in a private one when none is open. */
   public RoutingSession openSession(boolean readOnly) {
-    return new RoutingSession(
-        this, PinningContext.currentOrPrivate(), readOnly, sessionIds.incrementAndGet());
+    return new RoutingSession(this, PinningContext.currentOrPrivate(), readOnly);
+  }
+
+  long nextSessionId() {
+    return sessionIds.incrementAndGet();
   }
 
   Node selectReadNode() {

@@ -24,7 +24,9 @@ public final class RoutingSession implements BalancedSession {
   private final Router router;
   private final PinningContext context;
   private final boolean readOnly;
-  private final long id;
+
+  /** For logs and toString: numbered when first shown, so that unlogged sessions cost no atomic. */
+  private long id;
 
   /** The node this session reads from while unpinned; chosen once so its reads are consistent. */
   private final Node readNode;
@@ -43,11 +45,10 @@ public final class RoutingSession implements BalancedSession {
    */
   private boolean writesApprovedUntilTransactionEnd;
 
-  RoutingSession(Router router, PinningContext context, boolean readOnly, long id) {
+  RoutingSession(Router router, PinningContext context, boolean readOnly) {
     this.router = router;
     this.context = context;
     this.readOnly = readOnly;
-    this.id = id;
     Node selected = router.selectReadNode();
     Node consistent = readOnly ? selected : router.readYourWrites().readNode(context, selected);
     this.readNode = consistent;
@@ -55,7 +56,7 @@ public final class RoutingSession implements BalancedSession {
     if (consistent != selected && LOG.isDebugEnabled()) {
       LOG.debug(
           "session#{} reads from {} instead of {} (reason: {})",
-          id,
+          id(),
           consistent.name(),
           selected.name(),
           RouteReason.CONSISTENCY);
@@ -139,7 +140,7 @@ public final class RoutingSession implements BalancedSession {
     }
     context.pin("write intent: " + operation);
     if (LOG.isDebugEnabled()) {
-      LOG.debug("session#{} pinned to primary (reason: write intent: {})", id, operation);
+      LOG.debug("session#{} pinned to primary (reason: write intent: {})", id(), operation);
     }
   }
 
@@ -154,6 +155,9 @@ public final class RoutingSession implements BalancedSession {
   }
 
   long id() {
+    if (id == 0) {
+      id = router.nextSessionId();
+    }
     return id;
   }
 
@@ -192,7 +196,7 @@ public final class RoutingSession implements BalancedSession {
     if (LOG.isDebugEnabled()) {
       LOG.debug(
           "session#{} scope opened: reads go to {}",
-          id,
+          id(),
           node != null ? node.name() : readNode.name());
     }
     return scope;
@@ -203,7 +207,7 @@ public final class RoutingSession implements BalancedSession {
     if (!context.isPinned()) {
       context.pin();
       if (LOG.isDebugEnabled()) {
-        LOG.debug("session#{} pinned to primary (reason: pin())", id);
+        LOG.debug("session#{} pinned to primary (reason: pin())", id());
       }
     }
   }
@@ -228,7 +232,7 @@ public final class RoutingSession implements BalancedSession {
 
   @Override
   public String toString() {
-    return "BalancedSession#" + id + "[" + currentEngine() + ", " + context + "]";
+    return "BalancedSession#" + id() + "[" + currentEngine() + ", " + context + "]";
   }
 
   private final class ScopeImpl implements Scope {

@@ -32,7 +32,9 @@ public interface ReplicaSelector {
 
     @Override
     public Node select() {
-      return nodes[ThreadLocalRandom.current().nextInt(nodes.length)];
+      return nodes.length == 1
+          ? nodes[0]
+          : nodes[ThreadLocalRandom.current().nextInt(nodes.length)];
     }
   }
 
