@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -24,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One JPA unit of work per operation, as an application runs it: open an entity manager, begin,
  * work, commit, close. {@code baseline}: plain Hibernate over one HikariCP pool (passed as {@code
  * hibernate.connection.datasource}). {@code balanced}: the same Hibernate through Balanced, primary
- * and one replica, both the same H2 database. Each variant runs in its own forks.
+ * and one replica. Both entity manager factories run in the same JVM over the same H2 database and
+ * take {@link Turns}, one iteration each.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,27 +33,29 @@ import org.openjdk.jmh.annotations.Warmup;
     value = OverheadBenchmarks.FORKS,
     jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.jboss.logging.provider=slf4j"})
 @Warmup(iterations = OverheadBenchmarks.WARMUP_ITERATIONS, time = 1)
-@Measurement(iterations = OverheadBenchmarks.MEASUREMENT_ITERATIONS, time = 2)
+@Measurement(iterations = OverheadBenchmarks.MEASUREMENT_ITERATIONS, time = 1)
 public class HibernateBenchmark {
   private static final String TWENTY_ROWS =
       "select i from BenchItem i where i.id between :first and :last order by i.id";
 
-  @Param({OverheadBenchmarks.BASELINE, OverheadBenchmarks.BALANCED})
-  public String variant;
-
+  private final Turns turns = new Turns();
   private HikariDataSource pool;
+  private EntityManagerFactory baseline;
+  private EntityManagerFactory balanced;
   private EntityManagerFactory emf;
   private long next;
 
   @Setup(Level.Trial)
   public void start() {
     H2Bench.createSchema();
-    if (OverheadBenchmarks.BALANCED.equals(variant)) {
-      emf = H2Bench.entityManagerFactory(H2Bench.balancedSettings("hibernate.balanced."));
-    } else {
-      pool = H2Bench.hikari();
-      emf = H2Bench.entityManagerFactory(Map.of("hibernate.connection.datasource", pool));
-    }
+    pool = H2Bench.hikari();
+    baseline = H2Bench.entityManagerFactory(Map.of("hibernate.connection.datasource", pool));
+    balanced = H2Bench.entityManagerFactory(H2Bench.balancedSettings("hibernate.balanced."));
+  }
+
+  @Setup(Level.Iteration)
+  public void takeTurn() {
+    emf = Turns.BASELINE.equals(turns.next()) ? baseline : balanced;
   }
 
   @TearDown(Level.Iteration)
@@ -63,10 +65,9 @@ public class HibernateBenchmark {
 
   @TearDown(Level.Trial)
   public void stop() {
-    emf.close();
-    if (pool != null) {
-      pool.close();
-    }
+    baseline.close();
+    balanced.close();
+    pool.close();
   }
 
   /** The next preloaded id, cycling through all of them. */

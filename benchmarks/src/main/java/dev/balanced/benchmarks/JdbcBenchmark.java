@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -25,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Raw JDBC, the shortest path through the library: get a connection, run one prepared select by
  * primary key, close. {@code baseline}: a {@link HikariDataSource}; {@code balanced}: a {@link
- * BalancedDataSource} whose primary and replica are the same H2 database.
+ * BalancedDataSource} whose primary and replica are the same H2 database. Both run in the same JVM
+ * and take {@link Turns}, one iteration each.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,28 +34,32 @@ import org.openjdk.jmh.annotations.Warmup;
     value = OverheadBenchmarks.FORKS,
     jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.jboss.logging.provider=slf4j"})
 @Warmup(iterations = OverheadBenchmarks.WARMUP_ITERATIONS, time = 1)
-@Measurement(iterations = OverheadBenchmarks.MEASUREMENT_ITERATIONS, time = 2)
+@Measurement(iterations = OverheadBenchmarks.MEASUREMENT_ITERATIONS, time = 1)
 public class JdbcBenchmark {
   private static final String SELECT = "select name, amount from bench_item where id = ?";
 
-  @Param({OverheadBenchmarks.BASELINE, OverheadBenchmarks.BALANCED})
-  public String variant;
-
+  private final Turns turns = new Turns();
+  private HikariDataSource baseline;
+  private BalancedDataSource balanced;
   private DataSource dataSource;
   private long next;
 
   @Setup(Level.Trial)
   public void start() {
     H2Bench.createSchema();
-    dataSource =
-        OverheadBenchmarks.BALANCED.equals(variant)
-            ? BalancedDataSource.fromProperties(H2Bench.balancedSettings("balanced."))
-            : H2Bench.hikari();
+    baseline = H2Bench.hikari();
+    balanced = BalancedDataSource.fromProperties(H2Bench.balancedSettings("balanced."));
+  }
+
+  @Setup(Level.Iteration)
+  public void takeTurn() {
+    dataSource = Turns.BASELINE.equals(turns.next()) ? baseline : balanced;
   }
 
   @TearDown(Level.Trial)
-  public void stop() throws Exception {
-    ((AutoCloseable) dataSource).close();
+  public void stop() {
+    baseline.close();
+    balanced.close();
   }
 
   /** Get a connection, one prepared select of one row, close everything. */

@@ -10,8 +10,8 @@ final class Machine {
   private Machine() {}
 
   static String describe() {
-    return Runtime.getRuntime().availableProcessors()
-        + " CPUs ("
+    return cpus()
+        + " ("
         + field("/proc/cpuinfo", "model name")
         + "), "
         + memory()
@@ -25,6 +25,13 @@ final class Machine {
         + System.getProperty("os.arch");
   }
 
+  /** The CPUs this JVM may use, and how many the machine has when that is fewer (taskset). */
+  private static String cpus() {
+    int usable = Runtime.getRuntime().availableProcessors();
+    long present = count("/proc/cpuinfo", "processor");
+    return present > usable ? usable + " of " + present + " CPUs usable" : usable + " CPUs";
+  }
+
   private static String memory() {
     String total = field("/proc/meminfo", "MemTotal");
     String[] parts = total.split("\\s+");
@@ -32,6 +39,17 @@ final class Machine {
       return String.format("%.1f GiB", Long.parseLong(parts[0]) / 1024.0 / 1024.0);
     }
     return total;
+  }
+
+  private static long count(String file, String name) {
+    try {
+      return Files.readAllLines(Path.of(file)).stream()
+          .filter(line -> line.indexOf(':') > 0)
+          .filter(line -> line.substring(0, line.indexOf(':')).trim().equals(name))
+          .count();
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static String field(String file, String name) {

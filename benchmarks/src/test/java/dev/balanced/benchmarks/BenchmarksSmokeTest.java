@@ -19,7 +19,7 @@ class BenchmarksSmokeTest {
     String table =
         OverheadBenchmarks.run(
             new CommandLineOptions(
-                "-f 1 -wi 1 -w 100ms -i 1 -r 100ms HibernateBenchmark.find|JdbcBenchmark"
+                "-f 1 -wi 2 -w 100ms -i 2 -r 100ms HibernateBenchmark.find|JdbcBenchmark"
                     .split(" ")));
     System.out.println(table);
     assertTrue(table.contains("| case | baseline us/op | Balanced us/op |"), table);
