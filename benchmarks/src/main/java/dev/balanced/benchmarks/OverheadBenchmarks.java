@@ -195,8 +195,9 @@ public final class OverheadBenchmarks {
   }
 
   /**
-   * The error of {@code lib / base}, from the relative errors of both, which are independent
-   * measurements: {@code r * sqrt((eL/L)^2 + (eB/B)^2)}. NaN when JMH has no error (one iteration).
+   * The error of {@code lib / base}, from the relative errors of both taken as independent: {@code
+   * r * sqrt((eL/L)^2 + (eB/B)^2)}. Turns in one JVM share their slow moments, so this overstates
+   * the ratio's error rather than hiding it. NaN when JMH has no error (one iteration).
    */
   static double ratioError(double lib, double libError, double base, double baseError) {
     double a = libError / lib;
