@@ -1,18 +1,22 @@
 package dev.balanced.hibernate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.balanced.BalancedConfigurationException;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
+import dev.balanced.testing.H2Nodes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import java.util.Map;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.jpa.HibernateHints;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +86,28 @@ class TenantTest {
             () -> db.emf.unwrap(SessionFactory.class).withOptions().tenantIdentifier("replica1"));
     assertTrue(builder.getMessage().contains("tenantIdentifier(replica1)"), builder.getMessage());
     assertTrue(builder.getMessage().contains("usingEngine"), builder.getMessage());
+  }
+
+  @Test
+  void entitiesWithATenantIdAttributeAreRefusedAtStartup() {
+    try (H2Nodes nodes = H2Nodes.start("replica1")) {
+      HibernatePersistenceConfiguration configuration =
+          new HibernatePersistenceConfiguration("tenant-id").managedClass(TenantItem.class);
+      nodes.settings("hibernate.balanced.").forEach(configuration::property);
+      configuration.property("hibernate.hbm2ddl.auto", "none");
+      RuntimeException e =
+          assertThrows(
+              RuntimeException.class, () -> configuration.createEntityManagerFactory().close());
+      BalancedConfigurationException cause = null;
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof BalancedConfigurationException bce) {
+          cause = bce;
+        }
+      }
+      assertNotNull(cause, () -> "no BalancedConfigurationException in " + e);
+      assertTrue(cause.getMessage().contains("@TenantId"), cause.getMessage());
+      assertTrue(cause.getMessage().contains(TenantItem.class.getName()), cause.getMessage());
+    }
   }
 
   @Test

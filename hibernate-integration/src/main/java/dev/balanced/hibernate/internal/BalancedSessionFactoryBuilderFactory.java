@@ -1,5 +1,8 @@
 package dev.balanced.hibernate.internal;
 
+import dev.balanced.BalancedConfigurationException;
+import dev.balanced.internal.config.Settings;
+import java.util.List;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.SessionFactoryBuilder;
 import org.hibernate.boot.spi.AbstractDelegatingSessionFactoryBuilderImplementor;
@@ -8,6 +11,7 @@ import org.hibernate.boot.spi.SessionFactoryBuilderFactory;
 import org.hibernate.boot.spi.SessionFactoryBuilderImplementor;
 import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.mapping.PersistentClass;
 
 /**
  * Wraps the session factory so that its sessions are {@link dev.balanced.BalancedSession}s, for
@@ -27,7 +31,36 @@ public final class BalancedSessionFactoryBuilderFactory implements SessionFactor
     if (!(provider instanceof RoutingConnectionProvider routing)) {
       return defaultBuilder;
     }
+    refuseTenantIdAttributes(metadata);
     return new Builder(defaultBuilder, routing);
+  }
+
+  /**
+   * Hibernate filters entities with a {@code @TenantId} attribute by the session's tenant, which
+   * with Balanced is the node a session starts on: every query would silently match no rows.
+   * Hibernate registers that filter under this name.
+   */
+  private static final String TENANT_ID_FILTER = "_tenantId";
+
+  private static void refuseTenantIdAttributes(MetadataImplementor metadata) {
+    if (metadata.getFilterDefinitions().containsKey(TENANT_ID_FILTER)) {
+      List<String> entities =
+          metadata.getEntityBindings().stream()
+              .filter(
+                  entity ->
+                      entity.getFilters().stream()
+                          .anyMatch(filter -> TENANT_ID_FILTER.equals(filter.getName())))
+              .map(PersistentClass::getEntityName)
+              .sorted()
+              .toList();
+      throw new BalancedConfigurationException(
+          "@TenantId attributes are not supported with Balanced, which uses Hibernate's tenant"
+              + " identifier for the node a session reads from; found on "
+              + (entities.isEmpty() ? "an entity" : String.join(", ", entities))
+              + ". Remove @TenantId, or do not set '"
+              + Settings.HIBERNATE_PREFIX
+              + "primary.url' for this persistence unit");
+    }
   }
 
   private static final class Builder
