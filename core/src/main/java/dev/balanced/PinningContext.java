@@ -2,8 +2,9 @@ package dev.balanced;
 
 import dev.balanced.internal.consistency.ContextAccess;
 import dev.balanced.internal.consistency.ContextConsistency;
+import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A unit of work that may span several sessions and connections: a web request, a job, a script
@@ -48,10 +49,9 @@ public final class PinningContext implements AutoCloseable {
 
   private final PinningContext parent;
   private final Thread owner;
-  private final AtomicBoolean pinned = new AtomicBoolean();
 
-  /** Why the context was first pinned, for applications that show it; null while unpinned. */
-  private volatile String pinReason;
+  /** Why the context was first pinned; null while unpinned. Being set is being pinned. */
+  private final AtomicReference<String> pinReason = new AtomicReference<>();
 
   private final boolean bound;
   private final String incomingToken;
@@ -170,10 +170,9 @@ public final class PinningContext implements AutoCloseable {
    * parameter m". The first reason given is kept.
    */
   public void pin(String reason) {
+    Objects.requireNonNull(reason, "reason");
     for (PinningContext c = this; c != null; c = c.parent) {
-      if (c.pinned.compareAndSet(false, true)) {
-        c.pinReason = reason;
-      }
+      c.pinReason.compareAndSet(null, reason);
     }
   }
 
@@ -183,8 +182,9 @@ public final class PinningContext implements AutoCloseable {
    */
   public String pinReason() {
     for (PinningContext c = this; c != null; c = c.parent) {
-      if (c.pinned.get()) {
-        return c.pinReason;
+      String reason = c.pinReason.get();
+      if (reason != null) {
+        return reason;
       }
     }
     return null;
@@ -193,7 +193,7 @@ public final class PinningContext implements AutoCloseable {
   /** Whether this context, or one it is nested in, is pinned. */
   public boolean isPinned() {
     for (PinningContext c = this; c != null; c = c.parent) {
-      if (c.pinned.get()) {
+      if (c.pinReason.get() != null) {
         return true;
       }
     }

@@ -9,8 +9,8 @@ public final class Secrets {
   /** Whether the value of {@code key} is secret (passwords and the like). */
   public static boolean isSecret(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
-    // "pass" and "pwd" also catch abbreviated keys (passwd, pass, pwd): the value of an unknown
-    // HikariCP property is shown in messages, and under such a key it is a password all the same.
+    // "pass" and "pwd" also catch abbreviated keys (passwd, pass, pwd): a bad value under such a
+    // key is a password all the same, and must not reach an error message.
     return lower.contains("pass")
         || lower.contains("pwd")
         || lower.contains("secret")

@@ -59,10 +59,6 @@ public final class ReadYourWrites {
     return new ReadYourWrites(settings, topology, System::currentTimeMillis);
   }
 
-  public boolean isActive() {
-    return codec != null;
-  }
-
   /**
    * The node a new session of {@code context} reads from: {@code selected} if it may, else a
    * replica that has caught up, else the primary.

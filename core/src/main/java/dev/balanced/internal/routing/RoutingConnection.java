@@ -332,20 +332,21 @@ final class RoutingConnection implements Connection {
         }
         throw e;
       }
+      // Durable from here on: record it before anything else can fail.
+      recordCommittedWrites();
     }
     for (int i = 1; i < physical.length; i++) {
       if (physical[i] != null) {
         physical[i].commit();
       }
     }
-    recordCommittedWrites();
   }
 
   /** Tells read-your-writes that this unit of work's writes are committed on the primary. */
   private void recordCommittedWrites() throws SQLException {
     if (primaryWritesPending && physical[0] != null) {
       primaryWritesPending = false;
-      session.router().readYourWrites().afterCommit(session.context(), physical[0]);
+      router.readYourWrites().afterCommit(session.context(), physical[0]);
     }
   }
 

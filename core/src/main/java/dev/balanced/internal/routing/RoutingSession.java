@@ -29,10 +29,10 @@ public final class RoutingSession implements BalancedSession {
   private long id;
 
   /** The node this session reads from while unpinned; chosen once so its reads are consistent. */
-  private final Node readNode;
+  private Node readNode;
 
   /** Why {@link #readNode} was chosen: the selector, or read-your-writes of an earlier write. */
-  private final RouteReason readNodeReason;
+  private RouteReason readNodeReason;
 
   /** Open scopes, innermost first; made on the first scope, as most sessions never open one. */
   private Deque<ScopeImpl> scopes;
@@ -49,18 +49,29 @@ public final class RoutingSession implements BalancedSession {
     this.router = router;
     this.context = context;
     this.readOnly = readOnly;
-    Node selected = router.selectReadNode();
-    Node consistent = readOnly ? selected : router.readYourWrites().readNode(context, selected);
-    this.readNode = consistent;
-    this.readNodeReason = consistent == selected ? RouteReason.SELECTOR : RouteReason.CONSISTENCY;
-    if (consistent != selected && LOG.isDebugEnabled()) {
-      LOG.debug(
-          "session#{} reads from {} instead of {} (reason: {})",
-          id(),
-          consistent.name(),
-          selected.name(),
-          RouteReason.CONSISTENCY);
+  }
+
+  /**
+   * The node this session reads from when nothing else decides, chosen on first need: a session of
+   * an already pinned context may never need it, and read-your-writes may cost a round trip to each
+   * replica.
+   */
+  private Node readNode() {
+    if (readNode == null) {
+      Node selected = router.selectReadNode();
+      Node consistent = readOnly ? selected : router.readYourWrites().readNode(context, selected);
+      readNodeReason = consistent == selected ? RouteReason.SELECTOR : RouteReason.CONSISTENCY;
+      readNode = consistent;
+      if (consistent != selected && LOG.isDebugEnabled()) {
+        LOG.debug(
+            "session#{} reads from {} instead of {} (reason: {})",
+            id(),
+            consistent.name(),
+            selected.name(),
+            RouteReason.CONSISTENCY);
+      }
     }
+    return readNode;
   }
 
   public Router router() {
@@ -77,7 +88,7 @@ public final class RoutingSession implements BalancedSession {
 
   /** The node the session starts on: the primary when its context is already pinned. */
   public Node initialNode() {
-    return !readOnly && context.isPinned() ? router.topology().primary() : readNode;
+    return !readOnly && context.isPinned() ? router.topology().primary() : readNode();
   }
 
   /** Where the next read goes; sets {@link #lastReason()}. */
@@ -85,18 +96,19 @@ public final class RoutingSession implements BalancedSession {
     ScopeImpl scope = topScope();
     if (scope != null) {
       lastReason = RouteReason.SCOPE;
-      return scope.node != null ? scope.node : readNode;
+      return scope.node != null ? scope.node : readNode();
     }
     if (readOnly) {
       lastReason = RouteReason.READ_ONLY_SESSION;
-      return readNode;
+      return readNode();
     }
     if (context.isPinned()) {
       lastReason = RouteReason.PIN;
       return router.topology().primary();
     }
+    Node node = readNode();
     lastReason = readNodeReason;
-    return readNode;
+    return node;
   }
 
   private ScopeImpl topScope() {
@@ -121,7 +133,7 @@ public final class RoutingSession implements BalancedSession {
           "Refused "
               + operation
               + ": this session was opened read-only and only reads from replica ["
-              + readNode.name()
+              + readNode().name()
               + "]; open a normal session to write");
     }
     if (context.isPinned()) {
@@ -173,7 +185,7 @@ public final class RoutingSession implements BalancedSession {
   @Override
   public Scope usingReplica() {
     List<Node> replicas = router.topology().replicas();
-    if (readNode.isPrimary() && !replicas.isEmpty()) {
+    if (readNode().isPrimary() && !replicas.isEmpty()) {
       // The selector gave this session the primary (it serves reads); the caller asked for a
       // replica.
       // Under weighted selection a weight-0 replica never serves reads, so it is not a candidate.
@@ -197,7 +209,7 @@ public final class RoutingSession implements BalancedSession {
       LOG.debug(
           "session#{} scope opened: reads go to {}",
           id(),
-          node != null ? node.name() : readNode.name());
+          node != null ? node.name() : readNode().name());
     }
     return scope;
   }
