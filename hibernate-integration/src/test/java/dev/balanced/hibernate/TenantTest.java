@@ -2,7 +2,6 @@ package dev.balanced.hibernate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +85,23 @@ class TenantTest {
             () -> db.emf.unwrap(SessionFactory.class).withOptions().tenantIdentifier("replica1"));
     assertTrue(builder.getMessage().contains("tenantIdentifier(replica1)"), builder.getMessage());
     assertTrue(builder.getMessage().contains("usingEngine"), builder.getMessage());
+
+    // Builders Balanced does not wrap hand the tenant to Hibernate; the connection provider
+    // refuses.
+    try (EntityManager em = db.emf.createEntityManager();
+        Session child =
+            em.unwrap(Session.class)
+                .sessionWithOptions()
+                .tenantIdentifier("replica1")
+                .openSession()) {
+      RuntimeException shared =
+          assertThrows(RuntimeException.class, () -> child.find(Item.class, 1L));
+      boolean explained = false;
+      for (Throwable c = shared; c != null; c = c.getCause()) {
+        explained |= c.getMessage() != null && c.getMessage().contains("usingEngine");
+      }
+      assertTrue(explained, () -> "no explanation in " + shared);
+    }
   }
 
   @Test
@@ -125,6 +141,6 @@ class TenantTest {
       assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
     }
     assertEquals("from child", db.nameOnNode("primary", 1000));
-    assertNull(db.nameOnNode("replica1", 2000));
+    assertEquals(1, db.nodes.count("replica1", "item"), "rows written to replica1");
   }
 }

@@ -37,10 +37,7 @@ final class BalancedSessionBuilder extends AbstractDelegatingSessionBuilderImple
 
   private static UnsupportedOperationException tenantNotSupported(Object tenantIdentifier) {
     return new UnsupportedOperationException(
-        "tenantIdentifier("
-            + tenantIdentifier
-            + ") is not supported with Balanced, which uses each session's tenant for its node;"
-            + " use BalancedSession.usingEngine(name) to read from a given node");
+        "tenantIdentifier(" + tenantIdentifier + "): " + NodeTenant.notSupported(tenantIdentifier));
   }
 
   @Override

@@ -55,8 +55,8 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
       throw new IllegalArgumentException(
           "Property '"
               + HibernateHints.HINT_TENANT_ID
-              + "' is not supported with Balanced, which uses each session's tenant for its node;"
-              + " remove it, and use BalancedSession.usingEngine(name) to read from a given node");
+              + "': "
+              + NodeTenant.notSupported(properties.get(HibernateHints.HINT_TENANT_ID)));
     }
     Map<Object, Object> copy = new HashMap<>(properties);
     copy.put(HibernateHints.HINT_TENANT_ID, tenant);

@@ -4,6 +4,7 @@ import dev.balanced.BalancedConfigurationException;
 import dev.balanced.internal.config.Settings;
 import java.util.List;
 import org.hibernate.SessionFactory;
+import org.hibernate.binder.internal.TenantIdBinder;
 import org.hibernate.boot.SessionFactoryBuilder;
 import org.hibernate.boot.spi.AbstractDelegatingSessionFactoryBuilderImplementor;
 import org.hibernate.boot.spi.MetadataImplementor;
@@ -37,26 +38,23 @@ public final class BalancedSessionFactoryBuilderFactory implements SessionFactor
 
   /**
    * Hibernate filters entities with a {@code @TenantId} attribute by the session's tenant, which
-   * with Balanced is the node a session starts on: every query would silently match no rows.
-   * Hibernate registers that filter under this name.
+   * with Balanced is a node, not a value of that attribute: sessions could not even be opened.
    */
-  private static final String TENANT_ID_FILTER = "_tenantId";
-
   private static void refuseTenantIdAttributes(MetadataImplementor metadata) {
-    if (metadata.getFilterDefinitions().containsKey(TENANT_ID_FILTER)) {
-      List<String> entities =
-          metadata.getEntityBindings().stream()
-              .filter(
-                  entity ->
-                      entity.getFilters().stream()
-                          .anyMatch(filter -> TENANT_ID_FILTER.equals(filter.getName())))
-              .map(PersistentClass::getEntityName)
-              .sorted()
-              .toList();
+    List<String> entities =
+        metadata.getEntityBindings().stream()
+            .filter(
+                entity ->
+                    entity.getFilters().stream()
+                        .anyMatch(filter -> TenantIdBinder.FILTER_NAME.equals(filter.getName())))
+            .map(PersistentClass::getEntityName)
+            .sorted()
+            .toList();
+    if (!entities.isEmpty()) {
       throw new BalancedConfigurationException(
           "@TenantId attributes are not supported with Balanced, which uses Hibernate's tenant"
               + " identifier for the node a session reads from; found on "
-              + (entities.isEmpty() ? "an entity" : String.join(", ", entities))
+              + String.join(", ", entities)
               + ". Remove @TenantId, or do not set '"
               + Settings.HIBERNATE_PREFIX
               + "primary.url' for this persistence unit");

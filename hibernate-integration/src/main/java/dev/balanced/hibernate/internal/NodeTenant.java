@@ -33,13 +33,17 @@ final class NodeTenant implements Serializable {
     return new NodeTenant(routing.initialNode().name(), routing);
   }
 
-  String node() {
-    return node;
-  }
-
   /** The routing of a session opened through Balanced, or {@code null} for any other session. */
   RoutingSession routing() {
     return routing;
+  }
+
+  /** Why an application cannot name a session's tenant, and what to do instead. */
+  static String notSupported(Object tenantIdentifier) {
+    return "Tenant '"
+        + tenantIdentifier
+        + "' is not supported with Balanced, which uses each session's tenant for its node;"
+        + " use BalancedSession.usingEngine(name) to read from a given node";
   }
 
   /** The routing of {@code tenantIdentifier} if it is a Balanced session's, else {@code null}. */

@@ -4,8 +4,9 @@ import org.hibernate.context.spi.CurrentTenantIdentifierResolver;
 
 /**
  * The tenant of sessions Hibernate opens for itself and of sessions opened past Balanced (stateless
- * sessions, {@code getCurrentSession()}): the primary, with no routing. Sessions opened through
- * Balanced name their {@link NodeTenant} explicitly, so Hibernate never asks this for them.
+ * sessions of the factory, {@code getCurrentSession()}): the primary, with no routing. Hibernate
+ * asks this for every session builder; Balanced's own sessions then replace the answer with their
+ * {@link NodeTenant}.
  */
 final class NodeTenantResolver implements CurrentTenantIdentifierResolver<NodeTenant> {
 

@@ -14,7 +14,7 @@ import org.hibernate.service.spi.Stoppable;
  * tools) gets a plain connection to the primary. Owns the pools: {@link #stop()} closes them.
  */
 public final class RoutingConnectionProvider
-    implements MultiTenantConnectionProvider<NodeTenant>, Stoppable {
+    implements MultiTenantConnectionProvider<Object>, Stoppable {
   private static final long serialVersionUID = 1L;
 
   private final transient Router router;
@@ -38,27 +38,21 @@ public final class RoutingConnectionProvider
     connection.close();
   }
 
+  /**
+   * Every session's connections come through here, so this is where a tenant Balanced did not
+   * choose is refused: one named for a shared or stateless session builder, say.
+   */
   @Override
-  public Connection getConnection(NodeTenant tenant) throws SQLException {
-    RoutingSession routing = tenant.routing();
-    if (routing != null) {
-      return router.connect(routing);
+  public Connection getConnection(Object tenantIdentifier) throws SQLException {
+    if (!(tenantIdentifier instanceof NodeTenant tenant)) {
+      throw new UnsupportedOperationException(NodeTenant.notSupported(tenantIdentifier));
     }
-    return router.topology().node(tenant.node()).connect();
+    RoutingSession routing = tenant.routing();
+    return routing != null ? router.connect(routing) : router.connectPrimary();
   }
 
   @Override
-  public void releaseConnection(NodeTenant tenant, Connection connection) throws SQLException {
-    connection.close();
-  }
-
-  @Override
-  public Connection getReadOnlyConnection(NodeTenant tenant) throws SQLException {
-    return getConnection(tenant);
-  }
-
-  @Override
-  public void releaseReadOnlyConnection(NodeTenant tenant, Connection connection)
+  public void releaseConnection(Object tenantIdentifier, Connection connection)
       throws SQLException {
     connection.close();
   }
