@@ -38,10 +38,10 @@ public class HibernateBenchmark {
   private static final String TWENTY_ROWS =
       "select i from BenchItem i where i.id between :first and :last order by i.id";
 
-  private final Turns turns = new Turns();
   private HikariDataSource pool;
   private EntityManagerFactory baseline;
   private EntityManagerFactory balanced;
+  private Turns<EntityManagerFactory> turns;
   private EntityManagerFactory emf;
   private long next;
 
@@ -51,11 +51,12 @@ public class HibernateBenchmark {
     pool = H2Bench.hikari();
     baseline = H2Bench.entityManagerFactory(Map.of("hibernate.connection.datasource", pool));
     balanced = H2Bench.entityManagerFactory(H2Bench.balancedSettings("hibernate.balanced."));
+    turns = new Turns<>(baseline, balanced);
   }
 
   @Setup(Level.Iteration)
   public void takeTurn() {
-    emf = Turns.BASELINE.equals(turns.next()) ? baseline : balanced;
+    emf = turns.next();
   }
 
   @TearDown(Level.Iteration)

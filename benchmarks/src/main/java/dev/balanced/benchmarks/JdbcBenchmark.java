@@ -38,9 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class JdbcBenchmark {
   private static final String SELECT = "select name, amount from bench_item where id = ?";
 
-  private final Turns turns = new Turns();
   private HikariDataSource baseline;
   private BalancedDataSource balanced;
+  private Turns<DataSource> turns;
   private DataSource dataSource;
   private long next;
 
@@ -49,11 +49,12 @@ public class JdbcBenchmark {
     H2Bench.createSchema();
     baseline = H2Bench.hikari();
     balanced = BalancedDataSource.fromProperties(H2Bench.balancedSettings("balanced."));
+    turns = new Turns<>(baseline, balanced);
   }
 
   @Setup(Level.Iteration)
   public void takeTurn() {
-    dataSource = Turns.BASELINE.equals(turns.next()) ? baseline : balanced;
+    dataSource = turns.next();
   }
 
   @TearDown(Level.Trial)

@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -31,8 +33,9 @@ import org.openjdk.jmh.util.ListStatistics;
  * the measured iterations by variant and applies JMH's statistics to each half.
  *
  * <p>Takes JMH's own command line ({@code -f}, {@code -wi}, {@code -w}, {@code -i}, {@code -r}, a
- * benchmark regex, ...); without one it runs every case with the defaults below, about 7 minutes.
- * {@code java -jar benchmarks.jar -h} lists the options.
+ * benchmark regex, ...); without one it runs every case with the defaults below, about 8 minutes.
+ * The mode and unit are fixed (average time in microseconds): the table's units and its verdicts
+ * assume them. {@code java -jar benchmarks.jar -h} lists the options.
  */
 public final class OverheadBenchmarks {
 
@@ -90,7 +93,8 @@ public final class OverheadBenchmarks {
 
   /** Runs the benchmarks {@code cli} selects (all of them by default) and returns the table. */
   public static String run(CommandLineOptions cli) throws RunnerException {
-    ChainedOptionsBuilder options = new OptionsBuilder().parent(cli);
+    ChainedOptionsBuilder options =
+        new OptionsBuilder().parent(cli).mode(Mode.AverageTime).timeUnit(TimeUnit.MICROSECONDS);
     if (cli.getIncludes().isEmpty()) {
       options.include(Pattern.quote(OverheadBenchmarks.class.getPackageName() + ".") + ".*");
     }
@@ -117,9 +121,9 @@ public final class OverheadBenchmarks {
       }
     }
 
-    /** JMH's error: the 99.9% confidence half-width of the mean; NaN with one iteration. */
+    /** JMH's error: the 99.9% confidence half-width of the mean; NaN below 3 iterations. */
     double error() {
-      return time.getN() > 1 ? time.getMeanErrorAt(0.999) : Double.NaN;
+      return time.getMeanErrorAt(0.999);
     }
   }
 
@@ -197,7 +201,7 @@ public final class OverheadBenchmarks {
   /**
    * The error of {@code lib / base}, from the relative errors of both taken as independent: {@code
    * r * sqrt((eL/L)^2 + (eB/B)^2)}. Turns in one JVM share their slow moments, so this overstates
-   * the ratio's error rather than hiding it. NaN when JMH has no error (one iteration).
+   * the ratio's error rather than hiding it. NaN when JMH has no error (fewer than 3 iterations).
    */
   static double ratioError(double lib, double libError, double base, double baseError) {
     double a = libError / lib;

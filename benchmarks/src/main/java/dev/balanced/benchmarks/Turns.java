@@ -4,16 +4,25 @@ package dev.balanced.benchmarks;
  * Which variant an iteration measures. Both variants live in the same JVM and take turns, one
  * iteration each, warm-up included: they share the JIT's and the machine's good and bad moments, so
  * their ratio is not at the mercy of which fork landed on a slow minute or a slow compilation.
+ *
+ * @param <T> what a variant is: an entity manager factory, a data source
  */
-final class Turns {
+final class Turns<T> {
   static final String BASELINE = "baseline";
   static final String BALANCED = "balanced";
 
+  private final T baseline;
+  private final T balanced;
   private int iteration;
 
+  Turns(T baseline, T balanced) {
+    this.baseline = baseline;
+    this.balanced = balanced;
+  }
+
   /** The variant of the iteration about to start; call once per iteration. */
-  String next() {
-    return of(iteration++);
+  T next() {
+    return BASELINE.equals(of(iteration++)) ? baseline : balanced;
   }
 
   /** The variant of iteration {@code index}, counting from 0 with the warm-up iterations. */
