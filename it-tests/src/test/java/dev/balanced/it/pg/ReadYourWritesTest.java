@@ -212,7 +212,8 @@ class ReadYourWritesTest {
               .encode(new ConsistencyToken(set, hour, Long.MAX_VALUE, hour));
       String expired =
           new TokenCodec(set, PgBalanced.SECRET)
-              .encode(new ConsistencyToken(set, 0, 1, System.currentTimeMillis() - 1));
+              .encode(
+                  new ConsistencyToken(set, hour, Long.MAX_VALUE, System.currentTimeMillis() - 1));
       String foreign =
           new TokenCodec("another-database-set", PgBalanced.SECRET)
               .encode(new ConsistencyToken("another-database-set", hour, 1, hour));
