@@ -17,6 +17,11 @@ public final class ContextConsistency {
   private ConsistencyToken own;
   private TokenCodec issuer;
 
+  /** The last token encoded, and what it encodes: a request asks more than once (header, store). */
+  private ConsistencyToken encodedFrom;
+
+  private String encoded;
+
   public ContextConsistency(
       ContextConsistency parent, String incomingToken, boolean recordsWrites) {
     this.parent = parent;
@@ -67,7 +72,14 @@ public final class ContextConsistency {
     } else {
       carried = carried.merge(before);
     }
-    return carried == null ? null : issuer.encode(carried);
+    if (carried == null) {
+      return null;
+    }
+    if (!carried.equals(encodedFrom)) {
+      encoded = issuer.encode(carried);
+      encodedFrom = carried;
+    }
+    return encoded;
   }
 
   private ConsistencyToken decodedIncoming(TokenCodec codec, long nowMillis) {
