@@ -11,7 +11,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The demo's embedded Jetty: three servlets behind Balanced's filter. */
+/** The demo's embedded Jetty: two servlets behind Balanced's filter. */
 final class WebApp implements AutoCloseable {
   private final Server server;
 

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
@@ -154,10 +153,5 @@ final class Probe {
       PinningContext.open().pin();
       super.doGet(req, resp);
     }
-  }
-
-  /** Collects what the servlets saw; for checks across many requests. */
-  static final class Seen {
-    final List<String> problems = Collections.synchronizedList(new ArrayList<>());
   }
 }

@@ -30,10 +30,6 @@ public final class MasterParams {
     this.inForm = inForm;
   }
 
-  public boolean isEmpty() {
-    return keepByName.isEmpty();
-  }
-
   /** The first configured master parameter present, and the present ones to hide. */
   public Found find(HttpServletRequest request) {
     if (keepByName.isEmpty()) {

@@ -27,7 +27,10 @@ final class QueryStrings {
     return names;
   }
 
-  /** {@code query} without the pairs whose name is in {@code hidden}; {@code null} when empty. */
+  /**
+   * {@code query} without the pairs whose name is in {@code hidden}; {@code null} when none is
+   * left.
+   */
   static String without(String query, Set<String> hidden) {
     if (query == null || query.isEmpty()) {
       return query;

@@ -12,7 +12,10 @@ import java.util.Locale;
 public final class TokenStores {
   private TokenStores() {}
 
-  /** {@code memory} or a {@code redis://} / {@code rediss://} URI; {@code null} for none. */
+  /**
+   * {@code memory} or a {@code redis://}, {@code rediss://} or {@code redis-socket://} URI; {@code
+   * null} for none.
+   */
   public static TokenStore create(String spec) {
     if (spec == null || spec.isEmpty() || spec.equalsIgnoreCase("none")) {
       return null;

@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real {@code redis-server} for tests and demos, on a free loopback port, in a temp directory,
- * without persistence ({@code --save "" --appendonly no}). It never silently does nothing: {@link
- * #start()} either returns a server that answers {@code PING} or throws saying why (no program
- * found, and where it looked; or the server's own log).
+ * A real {@code redis-server} for this module's tests, on a free loopback port, in a temp
+ * directory, without persistence ({@code --save "" --appendonly no}). It never silently does
+ * nothing: {@link #start()} either returns a server that answers {@code PING} or throws saying why
+ * (no program found, and where it looked; or the server's own log).
  *
  * <p>Where the program comes from is explicit, see {@link RedisBinarySource}: an installed one, or
  * the one packaged in {@value RedisBinary#ARTIFACT} from Maven Central.
