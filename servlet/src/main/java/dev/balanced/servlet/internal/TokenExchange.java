@@ -30,10 +30,8 @@ public final class TokenExchange {
   private final String userId;
   private PinningContext context;
 
-  /** The token last put on the response, and whether any was. */
+  /** The token last put on the response. */
   private String written;
-
-  private boolean wroteOnce;
 
   private TokenExchange(
       FilterSettings settings,
@@ -127,11 +125,6 @@ public final class TokenExchange {
     this.context = context;
   }
 
-  /** Whether a token was put on the response. */
-  boolean wroteOnce() {
-    return wroteOnce;
-  }
-
   /**
    * Puts the context's current token on the (uncommitted) response: the response header when there
    * is a token, and the cookie when it changed (expired when there is no token any more but the
@@ -139,7 +132,6 @@ public final class TokenExchange {
    */
   void writeTo(HttpServletResponse response) {
     String token = currentToken();
-    wroteOnce = true;
     written = token;
     if (settings.headerName() != null && token != null) {
       response.setHeader(settings.headerName(), token);
