@@ -2,9 +2,10 @@ package dev.balanced;
 
 import dev.balanced.internal.consistency.ContextAccess;
 import dev.balanced.internal.consistency.ContextConsistency;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A unit of work that may span several sessions and connections: a web request, a job, a script
@@ -43,15 +44,46 @@ public final class PinningContext implements AutoCloseable {
 
   private static final ThreadLocal<PinningContext> CURRENT = new ThreadLocal<>();
 
+  /** Compare-and-set on {@link #pinReason}: a field, not an AtomicReference per context. */
+  private static final VarHandle PIN_REASON;
+
   static {
-    ContextAccess.install(PinningContext::consistency);
+    try {
+      PIN_REASON =
+          MethodHandles.lookup().findVarHandle(PinningContext.class, "pinReason", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+    ContextAccess.install(
+        new ContextAccess.Accessor() {
+          @Override
+          public ContextConsistency consistency(PinningContext context) {
+            return context.consistency();
+          }
+
+          @Override
+          public void pinForWrite(PinningContext context, Object operation) {
+            context.pinWith(new WriteIntent(operation));
+          }
+        });
+  }
+
+  /** A pin reason whose text is made only when read: most are never read. */
+  private record WriteIntent(Object operation) {
+    @Override
+    public String toString() {
+      return "write intent: " + operation;
+    }
   }
 
   private final PinningContext parent;
   private final Thread owner;
 
-  /** Why the context was first pinned; null while unpinned. Being set is being pinned. */
-  private final AtomicReference<String> pinReason = new AtomicReference<>();
+  /**
+   * Why the context was first pinned: a String, or a {@link WriteIntent}; {@code null} while
+   * unpinned. Being set is being pinned. Set through {@link #PIN_REASON}.
+   */
+  private volatile Object pinReason;
 
   private final boolean bound;
   private final String incomingToken;
@@ -170,9 +202,12 @@ public final class PinningContext implements AutoCloseable {
    * parameter m". The first reason given is kept.
    */
   public void pin(String reason) {
-    Objects.requireNonNull(reason, "reason");
+    pinWith(Objects.requireNonNull(reason, "reason"));
+  }
+
+  private void pinWith(Object reason) {
     for (PinningContext c = this; c != null; c = c.parent) {
-      c.pinReason.compareAndSet(null, reason);
+      PIN_REASON.compareAndSet(c, null, reason);
     }
   }
 
@@ -182,9 +217,9 @@ public final class PinningContext implements AutoCloseable {
    */
   public String pinReason() {
     for (PinningContext c = this; c != null; c = c.parent) {
-      String reason = c.pinReason.get();
+      Object reason = c.pinReason;
       if (reason != null) {
-        return reason;
+        return reason.toString();
       }
     }
     return null;
@@ -193,7 +228,7 @@ public final class PinningContext implements AutoCloseable {
   /** Whether this context, or one it is nested in, is pinned. */
   public boolean isPinned() {
     for (PinningContext c = this; c != null; c = c.parent) {
-      if (c.pinReason.get() != null) {
+      if (c.pinReason != null) {
         return true;
       }
     }

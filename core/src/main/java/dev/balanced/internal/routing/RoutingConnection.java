@@ -96,7 +96,7 @@ final class RoutingConnection implements Connection {
       session.transactionEnded();
     }
     if (!session.isPinnedForWrites()) {
-      session.beforeWrite(SqlClassifier.describe(sql));
+      session.beforeWrite(WriteOperation.statement(sql));
     }
     Node primary = nodes[0];
     primaryWritesPending = true;

@@ -5,6 +5,7 @@ import dev.balanced.PinningContext;
 import dev.balanced.PinningMode;
 import dev.balanced.UnpinnedWriteException;
 import dev.balanced.internal.config.SelectorKind;
+import dev.balanced.internal.consistency.ContextAccess;
 import dev.balanced.internal.topology.Node;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -127,7 +128,7 @@ public final class RoutingSession implements BalancedSession {
    * @throws UnpinnedWriteException in strict mode when unpinned
    * @throws IllegalStateException in a read-only session
    */
-  public void beforeWrite(String operation) {
+  public void beforeWrite(WriteOperation operation) {
     if (readOnly) {
       throw new IllegalStateException(
           "Refused "
@@ -148,9 +149,9 @@ public final class RoutingSession implements BalancedSession {
       if (writesApprovedUntilTransactionEnd) {
         return;
       }
-      throw new UnpinnedWriteException(operation);
+      throw new UnpinnedWriteException(operation.toString());
     }
-    context.pin("write intent: " + operation);
+    ContextAccess.pinForWrite(context, operation);
     if (LOG.isDebugEnabled()) {
       LOG.debug("session#{} pinned to primary (reason: write intent: {})", id(), operation);
     }

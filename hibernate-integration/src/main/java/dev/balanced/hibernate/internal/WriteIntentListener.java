@@ -1,6 +1,7 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.internal.routing.RoutingSession;
+import dev.balanced.internal.routing.WriteOperation;
 import org.hibernate.LockMode;
 import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
@@ -56,7 +57,8 @@ final class WriteIntentListener
   public void onPersist(PersistEvent event) {
     RoutingSession routing = undecided(event.getSession());
     if (routing != null) {
-      routing.beforeWrite("persist of " + name(event.getEntityName(), event.getObject()));
+      routing.beforeWrite(
+          WriteOperation.of("persist", name(event.getEntityName(), event.getObject())));
     }
   }
 
@@ -69,7 +71,8 @@ final class WriteIntentListener
   public void onMerge(MergeEvent event) {
     RoutingSession routing = undecided(event.getSession());
     if (routing != null) {
-      routing.beforeWrite("merge of " + name(event.getEntityName(), event.getOriginal()));
+      routing.beforeWrite(
+          WriteOperation.of("merge", name(event.getEntityName(), event.getOriginal())));
     }
   }
 
@@ -82,7 +85,8 @@ final class WriteIntentListener
   public void onDelete(DeleteEvent event) {
     RoutingSession routing = undecided(event.getSession());
     if (routing != null) {
-      routing.beforeWrite("remove of " + name(event.getEntityName(), event.getObject()));
+      routing.beforeWrite(
+          WriteOperation.of("remove", name(event.getEntityName(), event.getObject())));
     }
   }
 
@@ -101,7 +105,8 @@ final class WriteIntentListener
     if (routing != null) {
       EntityEntry entry = event.getEntityEntry();
       routing.beforeWrite(
-          "update of " + name(entry.getEntityName(), event.getEntity()) + "#" + entry.getId());
+          WriteOperation.of(
+              "update", name(entry.getEntityName(), event.getEntity()), entry.getId()));
     }
   }
 
@@ -111,7 +116,8 @@ final class WriteIntentListener
       RoutingSession routing = undecided(event.getSession());
       if (routing != null) {
         routing.beforeWrite(
-            event.getLockMode() + " lock of " + name(event.getEntityName(), event.getObject()));
+            WriteOperation.of(
+                event.getLockMode() + " lock", name(event.getEntityName(), event.getObject())));
       }
     }
   }
@@ -122,11 +128,8 @@ final class WriteIntentListener
       RoutingSession routing = undecided(event.getSession());
       if (routing != null) {
         routing.beforeWrite(
-            event.getLockMode()
-                + " lock of "
-                + event.getEntityClassName()
-                + "#"
-                + event.getEntityId());
+            WriteOperation.of(
+                event.getLockMode() + " lock", event.getEntityClassName(), event.getEntityId()));
       }
     }
   }
@@ -137,7 +140,8 @@ final class WriteIntentListener
       RoutingSession routing = undecided(event.getSession());
       if (routing != null) {
         routing.beforeWrite(
-            event.getLockMode() + " lock of " + name(event.getEntityName(), event.getObject()));
+            WriteOperation.of(
+                event.getLockMode() + " lock", name(event.getEntityName(), event.getObject())));
       }
     }
   }

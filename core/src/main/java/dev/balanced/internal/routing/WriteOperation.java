@@ -1,0 +1,47 @@
+package dev.balanced.internal.routing;
+
+/**
+ * What a write is, for messages, logs and the pin reason: "persist of com.example.Item", "update of
+ * com.example.Item#7", "SQL statement 'update item ...'". The first write of every unit of work
+ * makes one, and most are never shown, so it keeps the parts and writes the text only when read.
+ */
+public final class WriteOperation {
+  private final String action;
+  private final String target;
+
+  /** The entity's id, or {@code null} when the write names none. */
+  private final Object id;
+
+  /** The statement itself for a write seen as SQL, described on demand; else {@code null}. */
+  private final String sql;
+
+  private WriteOperation(String action, String target, Object id, String sql) {
+    this.action = action;
+    this.target = target;
+    this.id = id;
+    this.sql = sql;
+  }
+
+  /** {@code action} of {@code target}: "persist of com.example.Item". */
+  public static WriteOperation of(String action, String target) {
+    return new WriteOperation(action, target, null, null);
+  }
+
+  /** {@code action} of {@code target}#{@code id}: "update of com.example.Item#7". */
+  public static WriteOperation of(String action, String target, Object id) {
+    return new WriteOperation(action, target, id, null);
+  }
+
+  /** A statement that writes, described by its first words and table. */
+  static WriteOperation statement(String sql) {
+    return new WriteOperation(null, null, null, sql);
+  }
+
+  @Override
+  public String toString() {
+    if (sql != null) {
+      return SqlClassifier.describe(sql);
+    }
+    return id == null ? action + " of " + target : action + " of " + target + "#" + id;
+  }
+}
