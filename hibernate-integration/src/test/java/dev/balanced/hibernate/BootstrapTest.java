@@ -99,6 +99,22 @@ class BootstrapTest {
   }
 
   @Test
+  void aClosedFactoryRefusesEntityManagersAsHibernateDoes() {
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
+      EntityManagerFactory emf = BalancedH2.factory(nodes, Map.of());
+      emf.close();
+      IllegalStateException plain =
+          assertThrows(IllegalStateException.class, emf::createEntityManager);
+      assertEquals("EntityManagerFactory is closed", plain.getMessage());
+      IllegalStateException withProperties =
+          assertThrows(
+              IllegalStateException.class,
+              () -> emf.createEntityManager(Map.of("jakarta.persistence.query.timeout", 5)));
+      assertEquals("EntityManagerFactory is closed", withProperties.getMessage());
+    }
+  }
+
+  @Test
   void schemaGenerationRunsOnThePrimaryOnly() {
     try (H2Nodes nodes = H2Nodes.start("replica1")) {
       EntityManagerFactory emf =

@@ -73,9 +73,24 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
     return withOptions().openSession();
   }
 
+  /**
+   * What Hibernate's {@code createEntityManager()} does, naming the tenant on the builder instead
+   * of in a one-entry hint map: this call opens every unit of work.
+   */
   @Override
   public Session createEntityManager() {
-    return createEntityManager((Map<?, ?>) null);
+    if (!delegate().isOpen()) {
+      throw new IllegalStateException("EntityManagerFactory is closed");
+    }
+    return open(
+        false,
+        tenant ->
+            (SessionImplementor)
+                delegate()
+                    .withOptions()
+                    .autoJoinTransactions(true)
+                    .tenantIdentifier(tenant)
+                    .openSession());
   }
 
   @Override
