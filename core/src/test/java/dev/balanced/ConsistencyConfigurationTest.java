@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The consistency settings ({@code consistency}, {@code pin_seconds}, {@code lsn_wait_ms}, {@code
- * token_ttl_seconds}, {@code token_secret}) as {@link BalancedDataSource#fromProperties} validates
- * them: every refusal names the key, and no message shows the secret.
+ * lsn_refresh_ms}, {@code token_ttl_seconds}, {@code token_secret}) as {@link
+ * BalancedDataSource#fromProperties} validates them: every refusal names the key, and no message
+ * shows the secret.
  */
 class ConsistencyConfigurationTest {
   private static final String SECRET = "a-test-secret-that-is-long-enough-0123456789";
@@ -180,11 +181,13 @@ class ConsistencyConfigurationTest {
                     "balanced.token_secret", SECRET,
                     "balanced.primary.url", "jdbc:postgresql://localhost:5432/shop",
                     "balanced.lsn_wait_ms", "250",
+                    "balanced.lsn_refresh_ms", "0",
                     "balanced.token_ttl_seconds", "60"),
                 "balanced.")
             .consistency();
     assertEquals(Consistency.LSN, consistency.mode());
     assertEquals(250, consistency.lsnWaitMs());
+    assertEquals(0, consistency.lsnRefreshMs());
     assertEquals(60, consistency.tokenTtlSeconds());
   }
 
@@ -210,6 +213,7 @@ class ConsistencyConfigurationTest {
     assertEquals(Consistency.SESSION, consistency.mode());
     assertEquals(15, consistency.pinSeconds());
     assertEquals(0, consistency.lsnWaitMs());
+    assertEquals(10, consistency.lsnRefreshMs());
     assertEquals(300, consistency.tokenTtlSeconds());
     assertNull(consistency.tokenSecret());
   }
@@ -233,6 +237,13 @@ class ConsistencyConfigurationTest {
   void badLsnWaitIsRefused(String value) {
     String message = failure(settings("balanced.lsn_wait_ms", value));
     assertMentions(message, "balanced.lsn_wait_ms", "[" + value + "]", "a whole number >= 0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "often", "2.5"})
+  void badLsnRefreshIsRefused(String value) {
+    String message = failure(settings("balanced.lsn_refresh_ms", value));
+    assertMentions(message, "balanced.lsn_refresh_ms", "[" + value + "]", "a whole number >= 0");
   }
 
   @ParameterizedTest

@@ -156,6 +156,7 @@ public record BalancedSettings(
           Settings.CONSISTENCY.key(),
           Settings.PIN_SECONDS.key(),
           Settings.LSN_WAIT_MS.key(),
+          Settings.LSN_REFRESH_MS.key(),
           Settings.TOKEN_TTL_SECONDS.key(),
           Settings.TOKEN_SECRET.key());
 
@@ -203,6 +204,7 @@ public record BalancedSettings(
         mode,
         Settings.PIN_SECONDS.read(raw, prefix),
         Settings.LSN_WAIT_MS.read(raw, prefix),
+        Settings.LSN_REFRESH_MS.read(raw, prefix),
         Settings.TOKEN_TTL_SECONDS.read(raw, prefix),
         mode == Consistency.SESSION ? null : secret);
   }

@@ -6,7 +6,12 @@ package dev.balanced.internal.config;
  * @param tokenSecret null in session mode; never printed
  */
 public record ConsistencySettings(
-    Consistency mode, int pinSeconds, int lsnWaitMs, int tokenTtlSeconds, String tokenSecret) {
+    Consistency mode,
+    int pinSeconds,
+    int lsnWaitMs,
+    int lsnRefreshMs,
+    int tokenTtlSeconds,
+    String tokenSecret) {
 
   @Override
   public String toString() {
@@ -16,6 +21,8 @@ public record ConsistencySettings(
         + pinSeconds
         + ", lsnWaitMs="
         + lsnWaitMs
+        + ", lsnRefreshMs="
+        + lsnRefreshMs
         + ", tokenTtlSeconds="
         + tokenTtlSeconds
         + ", tokenSecret="

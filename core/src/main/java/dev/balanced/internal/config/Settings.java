@@ -80,6 +80,14 @@ public final class Settings {
           "consistency=lsn: how long a unit of work may wait for a replica to replay the write it"
               + " must see before reading from the primary instead.");
 
+  public static final Setting<Integer> LSN_REFRESH_MS =
+      Setting.integer(
+          "lsn_refresh_ms",
+          10,
+          0,
+          "consistency=lsn: how often at most a replica that looks behind is asked for its replay"
+              + " position; units of work in between take the last answer. 0 asks every time.");
+
   public static final Setting<Integer> TOKEN_TTL_SECONDS =
       Setting.integer(
           "token_ttl_seconds",

@@ -51,7 +51,7 @@ public final class ReadYourWrites {
       }
     }
     this.replicas = List.copyOf(readers);
-    this.positions = new ReplicaPositions(topology.nodes().size());
+    this.positions = new ReplicaPositions(topology.nodes().size(), this.settings.lsnRefreshMs());
     this.clock = clock;
   }
 

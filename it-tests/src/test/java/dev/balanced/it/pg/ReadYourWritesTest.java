@@ -144,6 +144,43 @@ class ReadYourWritesTest {
         asked <= 1, "10 requests asked the standby for its replay position " + asked + " times");
   }
 
+  @Test
+  void aStandbyThatIsBehindIsAskedAtMostOncePerLsnRefreshMs(PgCluster cluster) throws Exception {
+    // lsn_refresh_ms=0: every request that needs the write asks the standby again.
+    start(cluster, "lsn", Map.of("hibernate.balanced.lsn_refresh_ms", "0"));
+    assertEquals(5, positionQueriesOfBehindReads(cluster), "lsn_refresh_ms=0 asks every time");
+
+    // A long interval: the standby is asked once at most, the requests in between take the last
+    // answer (behind) and read from the primary.
+    db.close();
+    db = null;
+    start(cluster, "lsn", Map.of("hibernate.balanced.lsn_refresh_ms", "600000"));
+    long asked = positionQueriesOfBehindReads(cluster);
+    assertTrue(asked <= 1, "5 requests within lsn_refresh_ms asked " + asked + " times");
+  }
+
+  /**
+   * Five requests that must see a write the paused standby has not replayed: each is served by the
+   * primary. Returns how often the standby was asked for its replay position meanwhile.
+   */
+  private long positionQueriesOfBehindReads(PgCluster cluster) throws Exception {
+    Path log = cluster.standby(1).logFile();
+    cluster.pauseReplay(cluster.standby(1));
+    try {
+      String owner = owner();
+      String token = write(owner);
+      long before = positionQueries(log);
+      for (int i = 0; i < 5; i++) {
+        Read read = read(token, owner);
+        assertTrue(read.found());
+        assertFalse(read.fromStandby(), "the standby has not replayed the write");
+      }
+      return positionQueries(log) - before;
+    } finally {
+      cluster.resumeReplay(cluster.standby(1));
+    }
+  }
+
   private static long positionQueries(Path log) throws Exception {
     try (Stream<String> lines = Files.lines(log)) {
       return lines.filter(line -> line.contains("pg_last_wal_replay_lsn")).count();
