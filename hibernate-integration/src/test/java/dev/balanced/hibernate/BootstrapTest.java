@@ -22,6 +22,9 @@ import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.engine.jdbc.connections.spi.DatabaseConnectionInfo;
+import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.hibernate.jpa.HibernatePersistenceProvider;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,25 @@ class BootstrapTest {
                     "item-1@replica1", session.find(Item.class, 1L).getName(), "a new session"));
       }
       assertEquals("native", nodes.queryOne("primary", "select name from item where id = 1000"));
+    }
+  }
+
+  @Test
+  void hibernatesStartupLogNamesEveryNodeAndItsPool() {
+    try (BalancedH2 db = BalancedH2.start(Map.of(), "replica1")) {
+      SessionFactoryImplementor factory = db.emf.unwrap(SessionFactoryImplementor.class);
+      DatabaseConnectionInfo info =
+          factory
+              .getServiceRegistry()
+              .requireService(MultiTenantConnectionProvider.class)
+              .getDatabaseConnectionInfo(factory.getJdbcServices().getDialect());
+      String logged = info.toInfoString();
+      assertTrue(logged.contains("Balanced (greedy mode, consistency=session)"), logged);
+      assertTrue(logged.contains("primary [jdbc:h2:mem:"), logged);
+      assertTrue(logged.contains("replica1 [jdbc:h2:mem:"), logged);
+      assertTrue(logged.contains("pool balanced-replica1"), logged);
+      assertTrue(logged.contains("H2Dialect"), logged);
+      assertTrue(info.getJdbcUrl().startsWith("jdbc:h2:mem:"), info.getJdbcUrl());
     }
   }
 

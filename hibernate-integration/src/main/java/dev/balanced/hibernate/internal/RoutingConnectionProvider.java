@@ -1,9 +1,17 @@
 package dev.balanced.hibernate.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.balanced.internal.config.Secrets;
 import dev.balanced.internal.routing.Router;
 import dev.balanced.internal.routing.RoutingSession;
+import dev.balanced.internal.topology.Node;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
+import java.util.StringJoiner;
+import org.hibernate.dialect.Dialect;
+import org.hibernate.engine.jdbc.connections.internal.DatabaseConnectionInfoImpl;
+import org.hibernate.engine.jdbc.connections.spi.DatabaseConnectionInfo;
 import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
 import org.hibernate.service.spi.Stoppable;
 
@@ -61,6 +69,66 @@ public final class RoutingConnectionProvider
   @Override
   public boolean supportsAggressiveRelease() {
     return false;
+  }
+
+  /**
+   * What Hibernate logs at startup about its connections: every node with its URL (credentials
+   * masked) and pool, where the multi-tenant default prints "undefined/unknown".
+   */
+  @Override
+  public DatabaseConnectionInfo getDatabaseConnectionInfo(Dialect dialect) {
+    Node primary = router.topology().primary();
+    String nodes = describeNodes();
+    return new DatabaseConnectionInfoImpl(dialect) {
+      @Override
+      public String getJdbcUrl() {
+        return Secrets.maskUrl(primary.pool().getJdbcUrl());
+      }
+
+      @Override
+      public Integer getPoolMinSize() {
+        return primary.pool().getMinimumIdle();
+      }
+
+      @Override
+      public Integer getPoolMaxSize() {
+        return primary.pool().getMaximumPoolSize();
+      }
+
+      @Override
+      public String toInfoString() {
+        return "\tBalanced ("
+            + router.mode().name().toLowerCase(Locale.ROOT)
+            + " mode, consistency="
+            + router.settings().consistency().mode().name().toLowerCase(Locale.ROOT)
+            + ") over HikariCP pools:\n"
+            + nodes
+            + "\n\tDatabase dialect: "
+            + dialect.getClass().getSimpleName()
+            + "\n\tDatabase version: "
+            + dialect.getVersion();
+      }
+    };
+  }
+
+  private String describeNodes() {
+    StringJoiner lines = new StringJoiner("\n");
+    for (Node node : router.topology().nodes()) {
+      HikariDataSource pool = node.pool();
+      lines.add(
+          "\t\t"
+              + node.name()
+              + " ["
+              + Secrets.maskUrl(pool.getJdbcUrl())
+              + "] pool "
+              + pool.getPoolName()
+              + ", "
+              + pool.getMinimumIdle()
+              + ".."
+              + pool.getMaximumPoolSize()
+              + " connections");
+    }
+    return lines.toString();
   }
 
   @Override
