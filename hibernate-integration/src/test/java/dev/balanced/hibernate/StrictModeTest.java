@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.BalancedSession;
 import dev.balanced.UnpinnedWriteException;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.RollbackException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +52,47 @@ class StrictModeTest {
     assertEquals(1000L, nextSequenceValue("primary"));
     assertEquals(2000L, nextSequenceValue("replica1"));
     assertEquals(1L, db.nodes.count("primary", "item"));
+  }
+
+  @Test
+  void anUnpinnedLockingFindIsRefusedNamingItsLock() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      RuntimeException failed =
+          assertThrows(
+              RuntimeException.class,
+              () -> em.find(Item.class, 1L, LockModeType.PESSIMISTIC_WRITE));
+      UnpinnedWriteException refused = unpinnedWrite(failed);
+      assertTrue(refused.getMessage().contains("for update"), refused.getMessage());
+      em.getTransaction().rollback();
+    }
+  }
+
+  /** Item is versioned: a changed collection updates the owner's version first. */
+  @Test
+  void anUnpinnedCollectionChangeIsRefusedAtFlush() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      em.find(Item.class, 1L).getTags().add("red");
+      RollbackException failed =
+          assertThrows(RollbackException.class, () -> em.getTransaction().commit());
+      UnpinnedWriteException refused = unpinnedWrite(failed);
+      assertTrue(
+          refused.getMessage().contains("update of dev.balanced.hibernate.Item#1"),
+          refused.getMessage());
+    }
+    assertEquals(0L, db.nodes.count("primary", "item_tags"));
+    assertEquals(0L, db.nodes.count("replica1", "item_tags"));
+  }
+
+  /** The refusal, wherever Hibernate wrapped it. */
+  private static UnpinnedWriteException unpinnedWrite(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnpinnedWriteException refused) {
+        return refused;
+      }
+    }
+    throw new AssertionError("not refused as an unpinned write", failure);
   }
 
   @Test

@@ -65,7 +65,47 @@ public final class SqlClassifier {
       }
     }
     String head = WHITESPACE.matcher(sql.substring(start, end).trim()).replaceAll(" ");
+    if (words == 1 && isQueryShaped(sql, start)) {
+      // A query that writes: show what makes it one ("select ... for update"), or the refusal of a
+      // plain-looking select would puzzle.
+      int at = lockOrSequenceAt(sql, start);
+      if (at > end) {
+        return "SQL statement '" + head + " ... " + wordsAt(sql, at, 4) + " ...'";
+      }
+    }
     return "SQL statement '" + head + (end < sql.length() ? " ...'" : "'");
+  }
+
+  private static boolean isQueryShaped(String sql, int start) {
+    return startsWithWord(sql, start, "select")
+        || startsWithWord(sql, start, "values")
+        || startsWithWord(sql, start, "with")
+        || startsWithWord(sql, start, "explain");
+  }
+
+  /** Up to {@code count} words from {@code at}, stopping at anything but identifiers and spaces. */
+  private static String wordsAt(String sql, int at, int count) {
+    int end = at;
+    int words = 0;
+    while (end < sql.length() && words < count) {
+      int wordEnd = end;
+      while (wordEnd < sql.length() && isIdentifierChar(sql.charAt(wordEnd))) {
+        wordEnd++;
+      }
+      if (wordEnd == end) {
+        break;
+      }
+      end = wordEnd;
+      words++;
+      int next = end;
+      while (next < sql.length() && Character.isWhitespace(sql.charAt(next))) {
+        next++;
+      }
+      if (words < count && next < sql.length() && isIdentifierChar(sql.charAt(next))) {
+        end = next;
+      }
+    }
+    return WHITESPACE.matcher(sql.substring(at, end).trim()).replaceAll(" ");
   }
 
   private static int skipNoise(String sql, int from) {
@@ -99,6 +139,11 @@ public final class SqlClassifier {
    * creates a table in PostgreSQL).
    */
   private static boolean hasLockOrSequence(String sql, int from) {
+    return lockOrSequenceAt(sql, from) >= 0;
+  }
+
+  /** Where the first row lock, sequence call or {@code INTO} of a query starts; -1 if none. */
+  private static int lockOrSequenceAt(String sql, int from) {
     int n = sql.length();
     for (int i = from; i < n; i++) {
       char c = sql.charAt(i);
@@ -113,43 +158,43 @@ public final class SqlClassifier {
                 || startsWithWord(sql, next, "share")
                 || startsWithWord(sql, next, "no")
                 || startsWithWord(sql, next, "key")) {
-              return true;
+              return i;
             }
           }
         }
         case 'n', 'N' -> {
           if (startsWithWord(sql, i, "nextval") || startsWithWord(sql, i, "next")) {
             if (startsWithWord(sql, i, "nextval")) {
-              return true;
+              return i;
             }
             int next = skipNoise(sql, i + 4);
             if (startsWithWord(sql, next, "value")) {
-              return true;
+              return i;
             }
           }
         }
         case 's', 'S' -> {
           if (startsWithWord(sql, i, "setval")) {
-            return true;
+            return i;
           }
         }
         case 'i', 'I' -> {
           if (startsWithWord(sql, i, "into")) {
-            return true;
+            return i;
           }
         }
         case 'l', 'L' -> {
           if (startsWithWord(sql, i, "lock")) {
             int next = skipNoise(sql, i + 4);
             if (startsWithWord(sql, next, "in")) {
-              return true;
+              return i;
             }
           }
         }
         default -> {}
       }
     }
-    return false;
+    return -1;
   }
 
   /** Data-modifying CTEs: {@code WITH x AS (DELETE ... RETURNING *) SELECT ...}. */

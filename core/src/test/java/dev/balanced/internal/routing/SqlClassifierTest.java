@@ -155,7 +155,14 @@ class SqlClassifierTest {
         "merge into item using s on (1 = 1) | SQL statement 'merge into item ...'",
         "truncate item | SQL statement 'truncate item'",
         "/* note */ drop table item | SQL statement 'drop ...'",
-        "select next value for s | SQL statement 'select ...'",
+        "select next value for s | SQL statement 'select ... next value for s ...'",
+        "select i.id from item i where i.id = 7 for update of i |"
+            + " SQL statement 'select ... for update of i ...'",
+        "select * from item where name = 'x' FOR NO KEY UPDATE |"
+            + " SQL statement 'select ... FOR NO KEY UPDATE ...'",
+        "select nextval('item_seq') | SQL statement 'select ... nextval ...'",
+        "select * from item lock in share mode | SQL statement 'select ... lock in share mode ...'",
+        "select 1 | SQL statement 'select ...'",
       })
   void describeNamesTheVerbAndTableButNoValues(String sql, String expected) {
     assertEquals(expected, SqlClassifier.describe(sql));

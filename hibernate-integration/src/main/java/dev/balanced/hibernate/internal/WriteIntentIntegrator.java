@@ -27,8 +27,7 @@ public final class WriteIntentIntegrator implements Integrator {
     registry.prependListeners(EventType.MERGE, listener);
     registry.prependListeners(EventType.DELETE, listener);
     registry.prependListeners(EventType.LOCK, listener);
-    registry.prependListeners(EventType.LOAD, listener);
     registry.prependListeners(EventType.REFRESH, listener);
-    registry.appendListeners(EventType.FLUSH_ENTITY, listener);
+    registry.prependListeners(EventType.PRE_UPDATE, listener);
   }
 }
