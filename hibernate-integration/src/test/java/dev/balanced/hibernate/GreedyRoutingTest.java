@@ -92,6 +92,24 @@ class GreedyRoutingTest {
     }
   }
 
+  /**
+   * The version increment is an UPDATE at commit that checks the version read: read from a lagging
+   * replica, it would fail as a conflict no one caused.
+   */
+  @Test
+  void aFindWithAForcedVersionIncrementReadsFromThePrimary() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      Item item = em.find(Item.class, 1L, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
+      assertEquals("item-1@primary", item.getName());
+      em.getTransaction().commit();
+    }
+    assertEquals(
+        1,
+        ((Number) db.nodes.queryOne("primary", "select version from item where id = 1"))
+            .intValue());
+  }
+
   @Test
   void bulkUpdatesGoToThePrimaryAndPin() {
     try (EntityManager em = db.emf.createEntityManager()) {

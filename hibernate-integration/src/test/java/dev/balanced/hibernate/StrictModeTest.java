@@ -63,7 +63,45 @@ class StrictModeTest {
               RuntimeException.class,
               () -> em.find(Item.class, 1L, LockModeType.PESSIMISTIC_WRITE));
       UnpinnedWriteException refused = unpinnedWrite(failed);
-      assertTrue(refused.getMessage().contains("for update"), refused.getMessage());
+      assertTrue(
+          refused.getMessage().contains("PESSIMISTIC_WRITE lock of dev.balanced.hibernate.Item#1"),
+          refused.getMessage());
+      em.getTransaction().rollback();
+    }
+  }
+
+  /** No event shows a query's lock: its SQL does, and the refusal says so. */
+  @Test
+  void anUnpinnedLockingQueryIsRefusedNamingItsLock() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      RuntimeException failed =
+          assertThrows(
+              RuntimeException.class,
+              () ->
+                  em.createQuery("select i from Item i where i.id = 1", Item.class)
+                      .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                      .getResultList());
+      UnpinnedWriteException refused = unpinnedWrite(failed);
+      assertTrue(refused.getMessage().contains("'select ... for update"), refused.getMessage());
+      em.getTransaction().rollback();
+    }
+  }
+
+  @Test
+  void anUnpinnedFindWithAForcedVersionIncrementIsRefusedBeforeItReads() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      RuntimeException failed =
+          assertThrows(
+              RuntimeException.class,
+              () -> em.find(Item.class, 1L, LockModeType.OPTIMISTIC_FORCE_INCREMENT));
+      UnpinnedWriteException refused = unpinnedWrite(failed);
+      assertTrue(
+          refused
+              .getMessage()
+              .contains("OPTIMISTIC_FORCE_INCREMENT lock of dev.balanced.hibernate.Item#1"),
+          refused.getMessage());
       em.getTransaction().rollback();
     }
   }

@@ -7,6 +7,8 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.DeleteContext;
 import org.hibernate.event.spi.DeleteEvent;
 import org.hibernate.event.spi.DeleteEventListener;
+import org.hibernate.event.spi.LoadEvent;
+import org.hibernate.event.spi.LoadEventListener;
 import org.hibernate.event.spi.LockEvent;
 import org.hibernate.event.spi.LockEventListener;
 import org.hibernate.event.spi.MergeContext;
@@ -26,13 +28,12 @@ import org.hibernate.event.spi.RefreshEventListener;
  * before any SQL of the write is sent. Prepended to persist, merge, delete, lock and refresh, so it
  * runs before the default listeners (and so before {@code persist()} calls {@code nextval}), and to
  * pre-update, which Hibernate fires for an entity its dirty check found changed, right before that
- * entity's UPDATE.
+ * entity's UPDATE. Loads with a write lock are {@link WriteLockingLoadListener}'s.
  *
- * <p>Deliberately not on the load and flush-entity events: they fire for every entity read or
- * managed, writes or not, and a second listener there cost about 3% of a {@code find} transaction.
- * What those would catch reaches the routing connection as SQL anyway: a locking {@code find} sends
- * {@code SELECT ... FOR UPDATE}, a changed collection its own INSERT/DELETE. So do statements no
- * event shows (bulk and native {@code executeUpdate}, locking queries).
+ * <p>Deliberately not on the flush-entity event, nor next to the load listener: those fire for
+ * every entity managed or found, writes or not, and a second listener there cost about 3% of a
+ * {@code find} transaction. A changed collection reaches the routing connection as SQL, as do
+ * statements no event shows (bulk and native {@code executeUpdate}, locking queries).
  */
 final class WriteIntentListener
     implements PersistEventListener,
@@ -40,6 +41,7 @@ final class WriteIntentListener
         DeleteEventListener,
         PreUpdateEventListener,
         LockEventListener,
+        LoadEventListener,
         RefreshEventListener {
   private static final long serialVersionUID = 1L;
 
@@ -136,6 +138,28 @@ final class WriteIntentListener
   @Override
   public void onRefresh(RefreshEvent event, RefreshContext refreshedAlready) {
     onRefresh(event);
+  }
+
+  /**
+   * Only where Hibernate's default load listener was replaced by another integration and {@link
+   * WriteLockingLoadListener} could not take its place.
+   */
+  @Override
+  public void onLoad(LoadEvent event, LoadType loadType) {
+    beforeLoad(event);
+  }
+
+  /** Pins or refuses a load that takes a write lock; see {@link WriteLockingLoadListener}. */
+  static void beforeLoad(LoadEvent event) {
+    if (!isWriteLock(event.getLockMode())) {
+      return;
+    }
+    RoutingSession routing = undecided(event.getSession());
+    if (routing != null) {
+      routing.beforeWrite(
+          WriteOperation.of(
+              event.getLockMode() + " lock", event.getEntityClassName(), event.getEntityId()));
+    }
   }
 
   /** Row locks fail on a standby, and a forced version increment is an UPDATE. */
