@@ -46,6 +46,7 @@ class GreedyRoutingTest {
       em.persist(item);
       // node_seq starts at 1000 on the primary and 2000 on replica1.
       assertEquals(1000L, item.getId());
+      assertTrue(item.prePersistCalled(), "JPA callbacks still run");
       em.getTransaction().commit();
       assertTrue(em.unwrap(BalancedSession.class).isPinned());
       assertEquals(

@@ -9,8 +9,10 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
+import jakarta.persistence.PrePersist;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 import java.util.HashSet;
 import java.util.Set;
@@ -38,7 +40,19 @@ public class Item {
   @Column(name = "tag")
   private Set<String> tags = new HashSet<>();
 
+  /** Set by the JPA callback, which must survive Balanced's own persist listener. */
+  @Transient private boolean prePersistCalled;
+
   protected Item() {}
+
+  @PrePersist
+  void prePersist() {
+    prePersistCalled = true;
+  }
+
+  public boolean prePersistCalled() {
+    return prePersistCalled;
+  }
 
   public Item(String name) {
     this.name = name;

@@ -25,14 +25,14 @@ import org.hibernate.event.spi.RefreshEventListener;
 
 /**
  * Hibernate's own knowledge of a coming write, turned into a pin (greedy) or a refusal (strict)
- * before any SQL of the write is sent. Prepended to persist, merge, delete, lock and refresh, so it
- * runs before the default listeners (and so before {@code persist()} calls {@code nextval}), and to
- * pre-update, which Hibernate fires for an entity its dirty check found changed, right before that
- * entity's UPDATE. Loads with a write lock are {@link WriteLockingLoadListener}'s.
+ * before any SQL of the write is sent. Prepended to persist-on-flush, merge, delete, lock and
+ * refresh, so it runs before the default listeners, and to pre-update, which Hibernate fires for an
+ * entity its dirty check found changed, right before that entity's UPDATE. Persist and load, which
+ * fire on every unit of work's hot path, are checked by subclasses that take the default listeners'
+ * place ({@link WriteCheckingPersistListener}, {@link WriteLockingLoadListener}).
  *
- * <p>Deliberately not on the flush-entity event, nor next to the load listener: those fire for
- * every entity managed or found, writes or not, and a second listener there cost about 3% of a
- * {@code find} transaction. A changed collection reaches the routing connection as SQL, as do
+ * <p>Deliberately not on the flush-entity event, which fires for every managed entity at every
+ * flush, writes or not. A changed collection reaches the routing connection as SQL, as do
  * statements no event shows (bulk and native {@code executeUpdate}, locking queries).
  */
 final class WriteIntentListener
@@ -55,18 +55,27 @@ final class WriteIntentListener
     return entityName != null ? entityName : entity == null ? "?" : entity.getClass().getName();
   }
 
+  /**
+   * Only where Hibernate's default persist listener was replaced by another integration and {@link
+   * WriteCheckingPersistListener} could not take its place.
+   */
   @Override
   public void onPersist(PersistEvent event) {
+    beforePersist(event);
+  }
+
+  @Override
+  public void onPersist(PersistEvent event, PersistContext createdAlready) {
+    beforePersist(event);
+  }
+
+  /** Pins or refuses a persist; see {@link WriteCheckingPersistListener}. */
+  static void beforePersist(PersistEvent event) {
     RoutingSession routing = undecided(event.getSession());
     if (routing != null) {
       routing.beforeWrite(
           WriteOperation.of("persist", name(event.getEntityName(), event.getObject())));
     }
-  }
-
-  @Override
-  public void onPersist(PersistEvent event, PersistContext createdAlready) {
-    onPersist(event);
   }
 
   @Override
