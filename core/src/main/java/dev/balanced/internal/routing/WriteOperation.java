@@ -22,12 +22,10 @@ public final class WriteOperation {
     this.sql = sql;
   }
 
-  /** {@code action} of {@code target}: "persist of com.example.Item". */
-  public static WriteOperation of(String action, String target) {
-    return new WriteOperation(action, target, null, null);
-  }
-
-  /** {@code action} of {@code target}#{@code id}: "update of com.example.Item#7". */
+  /**
+   * {@code action} of {@code target}#{@code id}: "update of com.example.Item#7"; without the id
+   * when it is {@code null}: "persist of com.example.Item".
+   */
   public static WriteOperation of(String action, String target, Object id) {
     return new WriteOperation(action, target, id, null);
   }

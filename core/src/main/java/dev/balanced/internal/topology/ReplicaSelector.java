@@ -32,9 +32,7 @@ public interface ReplicaSelector {
 
     @Override
     public Node select() {
-      return nodes.length == 1
-          ? nodes[0]
-          : nodes[ThreadLocalRandom.current().nextInt(nodes.length)];
+      return nodes[ThreadLocalRandom.current().nextInt(nodes.length)];
     }
   }
 

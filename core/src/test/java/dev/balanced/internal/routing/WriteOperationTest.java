@@ -10,7 +10,8 @@ class WriteOperationTest {
   @Test
   void anEntityWriteNamesTheActionTheEntityAndItsId() {
     assertEquals(
-        "persist of com.example.Item", WriteOperation.of("persist", "com.example.Item").toString());
+        "persist of com.example.Item",
+        WriteOperation.of("persist", "com.example.Item", null).toString());
     assertEquals(
         "PESSIMISTIC_WRITE lock of com.example.Item#7",
         WriteOperation.of("PESSIMISTIC_WRITE lock", "com.example.Item", 7L).toString());

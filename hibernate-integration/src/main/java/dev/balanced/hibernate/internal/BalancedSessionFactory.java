@@ -73,28 +73,31 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
     return withOptions().openSession();
   }
 
-  /**
-   * What Hibernate's {@code createEntityManager()} does, naming the tenant on the builder instead
-   * of in a one-entry hint map: this call opens every unit of work.
-   */
   @Override
   public Session createEntityManager() {
-    if (!delegate().isOpen()) {
-      throw new IllegalStateException("EntityManagerFactory is closed");
-    }
-    return open(
-        false,
-        tenant ->
-            (SessionImplementor)
-                delegate()
-                    .withOptions()
-                    .autoJoinTransactions(true)
-                    .tenantIdentifier(tenant)
-                    .openSession());
+    return createEntityManager((Map<?, ?>) null);
   }
 
+  /**
+   * Without properties, what Hibernate's {@code createEntityManager} does, naming the tenant on the
+   * session builder instead of in a one-entry hint map: this call opens every unit of work.
+   */
   @Override
   public Session createEntityManager(Map map) {
+    if (map == null || map.isEmpty()) {
+      if (!delegate().isOpen()) {
+        throw new IllegalStateException("EntityManagerFactory is closed");
+      }
+      return open(
+          false,
+          tenant ->
+              (SessionImplementor)
+                  delegate()
+                      .withOptions()
+                      .autoJoinTransactions(true)
+                      .tenantIdentifier(tenant)
+                      .openSession());
+    }
     return open(
         false,
         tenant -> (SessionImplementor) delegate().createEntityManager(withTenant(map, tenant)));

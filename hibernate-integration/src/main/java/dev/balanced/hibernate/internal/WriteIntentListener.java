@@ -25,11 +25,11 @@ import org.hibernate.event.spi.RefreshEventListener;
 
 /**
  * Hibernate's own knowledge of a coming write, turned into a pin (greedy) or a refusal (strict)
- * before any SQL of the write is sent. Prepended to persist-on-flush, merge, delete, lock and
- * refresh, so it runs before the default listeners, and to pre-update, which Hibernate fires for an
- * entity its dirty check found changed, right before that entity's UPDATE. Persist and load, which
- * fire on every unit of work's hot path, are checked by subclasses that take the default listeners'
- * place ({@link WriteCheckingPersistListener}, {@link WriteLockingLoadListener}).
+ * before any SQL of the write is sent. Prepended to persist, merge, delete, lock, load and refresh,
+ * so it runs before the default listeners (and so before {@code persist()} calls {@code nextval},
+ * and before a {@code find} with {@code OPTIMISTIC_FORCE_INCREMENT} reads the entity whose version
+ * it will increment), and to pre-update, which Hibernate fires for an entity its dirty check found
+ * changed, right before that entity's UPDATE.
  *
  * <p>Deliberately not on the flush-entity event, which fires for every managed entity at every
  * flush, writes or not. A changed collection reaches the routing connection as SQL, as do
@@ -45,46 +45,46 @@ final class WriteIntentListener
         RefreshEventListener {
   private static final long serialVersionUID = 1L;
 
-  /** The routing if this write still needs a decision, else {@code null}. */
-  private static RoutingSession undecided(SharedSessionContractImplementor session) {
+  /**
+   * Pins or refuses "{@code action} of {@code target}#{@code id}" unless the session is not
+   * Balanced's or already decided. The operation is only made when a decision is due.
+   */
+  private static void beforeWrite(
+      SharedSessionContractImplementor session, String action, String target, Object id) {
     RoutingSession routing = NodeTenant.routingOf(session.getTenantIdentifierValue());
-    return routing == null || routing.isPinnedForWrites() ? null : routing;
+    if (routing != null && !routing.isPinnedForWrites()) {
+      routing.beforeWrite(WriteOperation.of(action, target, id));
+    }
+  }
+
+  /** Row locks fail on a standby, and a forced version increment is an UPDATE. */
+  private static void beforeLock(
+      SharedSessionContractImplementor session, LockMode lockMode, String target, Object id) {
+    if (lockMode != null
+        && (lockMode.isPessimistic() || lockMode == LockMode.OPTIMISTIC_FORCE_INCREMENT)) {
+      beforeWrite(session, lockMode + " lock", target, id);
+    }
   }
 
   private static String name(String entityName, Object entity) {
     return entityName != null ? entityName : entity == null ? "?" : entity.getClass().getName();
   }
 
-  /**
-   * Only where Hibernate's default persist listener was replaced by another integration and {@link
-   * WriteCheckingPersistListener} could not take its place.
-   */
   @Override
   public void onPersist(PersistEvent event) {
-    beforePersist(event);
+    beforeWrite(
+        event.getSession(), "persist", name(event.getEntityName(), event.getObject()), null);
   }
 
   @Override
   public void onPersist(PersistEvent event, PersistContext createdAlready) {
-    beforePersist(event);
-  }
-
-  /** Pins or refuses a persist; see {@link WriteCheckingPersistListener}. */
-  static void beforePersist(PersistEvent event) {
-    RoutingSession routing = undecided(event.getSession());
-    if (routing != null) {
-      routing.beforeWrite(
-          WriteOperation.of("persist", name(event.getEntityName(), event.getObject())));
-    }
+    onPersist(event);
   }
 
   @Override
   public void onMerge(MergeEvent event) {
-    RoutingSession routing = undecided(event.getSession());
-    if (routing != null) {
-      routing.beforeWrite(
-          WriteOperation.of("merge", name(event.getEntityName(), event.getOriginal())));
-    }
+    beforeWrite(
+        event.getSession(), "merge", name(event.getEntityName(), event.getOriginal()), null);
   }
 
   @Override
@@ -94,11 +94,7 @@ final class WriteIntentListener
 
   @Override
   public void onDelete(DeleteEvent event) {
-    RoutingSession routing = undecided(event.getSession());
-    if (routing != null) {
-      routing.beforeWrite(
-          WriteOperation.of("remove", name(event.getEntityName(), event.getObject())));
-    }
+    beforeWrite(event.getSession(), "remove", name(event.getEntityName(), event.getObject()), null);
   }
 
   @Override
@@ -109,71 +105,40 @@ final class WriteIntentListener
   /** The dirty check found changes: the entity's UPDATE is next. Never vetoes it. */
   @Override
   public boolean onPreUpdate(PreUpdateEvent event) {
-    RoutingSession routing = undecided(event.getSession());
-    if (routing != null) {
-      routing.beforeWrite(
-          WriteOperation.of(
-              "update",
-              name(event.getPersister().getEntityName(), event.getEntity()),
-              event.getId()));
-    }
+    beforeWrite(
+        event.getSession(),
+        "update",
+        name(event.getPersister().getEntityName(), event.getEntity()),
+        event.getId());
     return false;
   }
 
   @Override
   public void onLock(LockEvent event) {
-    if (isWriteLock(event.getLockMode())) {
-      RoutingSession routing = undecided(event.getSession());
-      if (routing != null) {
-        routing.beforeWrite(
-            WriteOperation.of(
-                event.getLockMode() + " lock", name(event.getEntityName(), event.getObject())));
-      }
-    }
+    beforeLock(
+        event.getSession(),
+        event.getLockMode(),
+        name(event.getEntityName(), event.getObject()),
+        null);
+  }
+
+  @Override
+  public void onLoad(LoadEvent event, LoadType loadType) {
+    beforeLock(
+        event.getSession(), event.getLockMode(), event.getEntityClassName(), event.getEntityId());
   }
 
   @Override
   public void onRefresh(RefreshEvent event) {
-    if (isWriteLock(event.getLockMode())) {
-      RoutingSession routing = undecided(event.getSession());
-      if (routing != null) {
-        routing.beforeWrite(
-            WriteOperation.of(
-                event.getLockMode() + " lock", name(event.getEntityName(), event.getObject())));
-      }
-    }
+    beforeLock(
+        event.getSession(),
+        event.getLockMode(),
+        name(event.getEntityName(), event.getObject()),
+        null);
   }
 
   @Override
   public void onRefresh(RefreshEvent event, RefreshContext refreshedAlready) {
     onRefresh(event);
-  }
-
-  /**
-   * Only where Hibernate's default load listener was replaced by another integration and {@link
-   * WriteLockingLoadListener} could not take its place.
-   */
-  @Override
-  public void onLoad(LoadEvent event, LoadType loadType) {
-    beforeLoad(event);
-  }
-
-  /** Pins or refuses a load that takes a write lock; see {@link WriteLockingLoadListener}. */
-  static void beforeLoad(LoadEvent event) {
-    if (!isWriteLock(event.getLockMode())) {
-      return;
-    }
-    RoutingSession routing = undecided(event.getSession());
-    if (routing != null) {
-      routing.beforeWrite(
-          WriteOperation.of(
-              event.getLockMode() + " lock", event.getEntityClassName(), event.getEntityId()));
-    }
-  }
-
-  /** Row locks fail on a standby, and a forced version increment is an UPDATE. */
-  private static boolean isWriteLock(LockMode lockMode) {
-    return lockMode != null
-        && (lockMode.isPessimistic() || lockMode == LockMode.OPTIMISTIC_FORCE_INCREMENT);
   }
 }
