@@ -42,28 +42,25 @@ final class Machine {
   }
 
   private static long count(String file, String name) {
+    return values(file, name).size();
+  }
+
+  private static String field(String file, String name) {
+    List<String> values = values(file, name);
+    return values.isEmpty() ? "unknown " + name : values.get(0);
+  }
+
+  /** The values of every "name: value" line of {@code file}; none when it cannot be read. */
+  private static List<String> values(String file, String name) {
     try {
       return Files.readAllLines(Path.of(file)).stream()
           .filter(line -> line.indexOf(':') > 0)
           .filter(line -> line.substring(0, line.indexOf(':')).trim().equals(name))
-          .count();
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
-  }
-
-  private static String field(String file, String name) {
-    try {
-      List<String> lines = Files.readAllLines(Path.of(file));
-      for (String line : lines) {
-        int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).trim().equals(name)) {
-          return line.substring(colon + 1).trim();
-        }
-      }
+          .map(line -> line.substring(line.indexOf(':') + 1).trim())
+          .toList();
     } catch (IOException | RuntimeException e) {
       // Not Linux, or not readable: say so rather than fail a benchmark.
+      return List.of();
     }
-    return "unknown " + name;
   }
 }
