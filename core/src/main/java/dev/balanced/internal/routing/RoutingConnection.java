@@ -202,6 +202,10 @@ final class RoutingConnection implements Connection {
     void apply(Connection connection) throws SQLException;
   }
 
+  // Hibernate switches auto-commit at the start and end of every transaction: no capture per call.
+  private static final SqlAction AUTO_COMMIT_ON = c -> c.setAutoCommit(true);
+  private static final SqlAction AUTO_COMMIT_OFF = c -> c.setAutoCommit(false);
+
   // ---- statements ---------------------------------------------------------------------------
 
   @Override
@@ -295,7 +299,7 @@ final class RoutingConnection implements Connection {
     }
     boolean commits = autoCommit && !this.autoCommit;
     this.autoCommit = autoCommit;
-    forEachHeld(c -> c.setAutoCommit(autoCommit));
+    forEachHeld(autoCommit ? AUTO_COMMIT_ON : AUTO_COMMIT_OFF);
     if (commits) {
       // Switching auto-commit on commits the open transaction (JDBC).
       recordCommittedWrites();
