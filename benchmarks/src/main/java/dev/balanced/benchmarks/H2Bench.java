@@ -112,11 +112,14 @@ final class H2Bench {
     }
   }
 
-  /** Removes what the write benchmarks inserted, so every iteration starts from the same table. */
-  static void deleteWrittenRows() {
+  /**
+   * Removes what the write benchmarks inserted, so every iteration starts from the same table;
+   * returns how many rows that was.
+   */
+  static int deleteWrittenRows() {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
-      s.execute("delete from bench_item where id > " + ROWS);
+      return s.executeUpdate("delete from bench_item where id > " + ROWS);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot clean up the benchmark table", e);
     }

@@ -34,7 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
     value = OverheadBenchmarks.FORKS,
     jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.jboss.logging.provider=slf4j"})
 @Warmup(iterations = OverheadBenchmarks.WARMUP_ITERATIONS, time = 1)
-@Measurement(iterations = OverheadBenchmarks.MEASUREMENT_ITERATIONS, time = 1)
+@Measurement(
+    iterations = OverheadBenchmarks.MEASUREMENT_ITERATIONS,
+    time = OverheadBenchmarks.MEASUREMENT_MILLIS,
+    timeUnit = TimeUnit.MILLISECONDS)
 public class JdbcBenchmark {
   private static final String SELECT = "select name, amount from bench_item where id = ?";
 

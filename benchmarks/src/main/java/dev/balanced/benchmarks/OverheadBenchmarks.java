@@ -39,7 +39,10 @@ import org.openjdk.jmh.util.ListStatistics;
  */
 public final class OverheadBenchmarks {
 
-  /** Defaults, used by the benchmarks' annotations: 3 forks × (20 × 1 s warm-up + 10 × 1 s). */
+  /**
+   * Defaults, used by the benchmarks' annotations: 3 forks × (20 × 1 s warm-up + 40 × 0.5 s
+   * measured), 60 pairs of iterations per case in all.
+   */
   static final int FORKS = 3;
 
   /**
@@ -48,8 +51,13 @@ public final class OverheadBenchmarks {
    */
   static final int WARMUP_ITERATIONS = 20;
 
-  /** Even: five measured iterations per variant and fork. */
-  static final int MEASUREMENT_ITERATIONS = 10;
+  /**
+   * A multiple of 4, so that each variant goes first in half of the pairs ({@link Turns}). Many
+   * short iterations give more pairs than few long ones, and a pair's ratio is what is measured.
+   */
+  static final int MEASUREMENT_ITERATIONS = 40;
+
+  static final int MEASUREMENT_MILLIS = 500;
 
   private static final String ALLOCATION = "gc.alloc.rate.norm";
 
@@ -148,39 +156,43 @@ public final class OverheadBenchmarks {
       }
       Half baseline = new Half();
       Half balanced = new Half();
+      Pairs pairs = new Pairs();
       List<String> perFork = new ArrayList<>();
       for (BenchmarkResult fork : result.getBenchmarkResults()) {
-        Half forkBaseline = new Half();
-        Half forkBalanced = new Half();
+        Pairs forkPairs = new Pairs();
         int index = fork.getParams().getWarmup().getCount();
+        IterationResult previous = null;
         for (IterationResult iteration : fork.getIterationResults()) {
-          boolean isBaseline = Turns.BASELINE.equals(Turns.of(index++));
+          boolean isBaseline = Turns.BASELINE.equals(Turns.of(index));
           (isBaseline ? baseline : balanced).add(iteration);
-          (isBaseline ? forkBaseline : forkBalanced).add(iteration);
+          if (Turns.endsPair(index) && previous != null) {
+            IterationResult base = isBaseline ? iteration : previous;
+            IterationResult lib = isBaseline ? previous : iteration;
+            pairs.add(base, lib);
+            forkPairs.add(base, lib);
+          }
+          previous = iteration;
+          index++;
         }
-        if (forkBaseline.time.getN() > 0 && forkBalanced.time.getN() > 0) {
-          perFork.add(
-              String.format("%.3f", forkBalanced.time.getMean() / forkBaseline.time.getMean()));
+        if (forkPairs.logRatios.getN() > 0) {
+          perFork.add(String.format("%.3f", forkPairs.ratio()));
         }
       }
-      if (baseline.time.getN() == 0 || balanced.time.getN() == 0) {
+      if (pairs.logRatios.getN() == 0) {
         continue;
       }
       Case c = entry.getValue();
-      double base = baseline.time.getMean();
-      double lib = balanced.time.getMean();
-      double ratio = lib / base;
-      double ratioError = ratioError(lib, balanced.error(), base, baseline.error());
+      double ratio = pairs.ratio();
       double limit = 1 + c.allowed();
       rows.add(
           "| "
               + c.label()
               + " | "
-              + scored(base, baseline.error())
+              + scored(baseline.time.getMean(), baseline.error())
               + " | "
-              + scored(lib, balanced.error())
+              + scored(balanced.time.getMean(), balanced.error())
               + " | "
-              + scored(ratio, ratioError)
+              + scored(ratio, pairs.error())
               + " | "
               + String.join(", ", perFork)
               + " | "
@@ -193,20 +205,37 @@ public final class OverheadBenchmarks {
     }
     rows.add("");
     rows.add(
-        "± is JMH's 99.9% confidence half-width over each variant's measured iterations; the"
-            + " ratio's is combined from both: r·sqrt((eL/L)² + (eB/B)²).");
+        "Times: mean ± JMH's 99.9% confidence half-width over each variant's measured iterations."
+            + " Ratio: geometric mean of Balanced/baseline over pairs of adjacent iterations, ±"
+            + " the 99.9% confidence half-width of that mean (JMH's statistics on the log ratios).");
     return String.join(System.lineSeparator(), rows);
   }
 
   /**
-   * The error of {@code lib / base}, from the relative errors of both taken as independent: {@code
-   * r * sqrt((eL/L)^2 + (eB/B)^2)}. Turns in one JVM share their slow moments, so this overstates
-   * the ratio's error rather than hiding it. NaN when JMH has no error (fewer than 3 iterations).
+   * Pairs of adjacent iterations, one of each variant. Comparing within a pair cancels what the two
+   * share, the machine's slow minutes above all, which comparing the two variants' means does not.
    */
-  static double ratioError(double lib, double libError, double base, double baseError) {
-    double a = libError / lib;
-    double b = baseError / base;
-    return lib / base * Math.sqrt(a * a + b * b);
+  private static final class Pairs {
+    final ListStatistics logRatios = new ListStatistics();
+
+    void add(IterationResult baseline, IterationResult balanced) {
+      logRatios.addValue(
+          Math.log(
+              balanced.getPrimaryResult().getScore() / baseline.getPrimaryResult().getScore()));
+    }
+
+    /** Balanced/baseline: the geometric mean of the pairs' ratios. */
+    double ratio() {
+      return Math.exp(logRatios.getMean());
+    }
+
+    /**
+     * The 99.9% confidence half-width of {@link #ratio()}, from that of the mean log ratio: {@code
+     * ratio * e} to first order. NaN below 3 pairs.
+     */
+    double error() {
+      return ratio() * logRatios.getMeanErrorAt(0.999);
+    }
   }
 
   private static String scored(double score, double error) {
@@ -232,7 +261,7 @@ public final class OverheadBenchmarks {
         + p.getMeasurement().getCount()
         + " × "
         + p.getMeasurement().getTime()
-        + " measured, the variants taking turns per iteration, "
+        + " measured, the variants taking turns (ABBA), "
         + p.getThreads()
         + " thread";
   }
