@@ -63,24 +63,17 @@ public final class PinningContext implements AutoCloseable {
 
           @Override
           public void pinForWrite(PinningContext context, Object operation) {
-            context.pinWith(new WriteIntent(operation));
+            context.pinWith(operation);
           }
         });
-  }
-
-  /** A pin reason whose text is made only when read: most are never read. */
-  private record WriteIntent(Object operation) {
-    @Override
-    public String toString() {
-      return "write intent: " + operation;
-    }
   }
 
   private final PinningContext parent;
   private final Thread owner;
 
   /**
-   * Why the context was first pinned: a String, or a {@link WriteIntent}; {@code null} while
+   * Why the context was first pinned: the String given to {@link #pin(String)}, or the write that
+   * pinned it, whose text is made only when read (most are never read); {@code null} while
    * unpinned. Being set is being pinned. Set through {@link #PIN_REASON}.
    */
   private volatile Object pinReason;
@@ -207,7 +200,10 @@ public final class PinningContext implements AutoCloseable {
 
   private void pinWith(Object reason) {
     for (PinningContext c = this; c != null; c = c.parent) {
-      PIN_REASON.compareAndSet(c, null, reason);
+      // A compare-and-set is a full fence; a context pinned already needs none.
+      if (c.pinReason == null) {
+        PIN_REASON.compareAndSet(c, null, reason);
+      }
     }
   }
 
@@ -218,8 +214,11 @@ public final class PinningContext implements AutoCloseable {
   public String pinReason() {
     for (PinningContext c = this; c != null; c = c.parent) {
       Object reason = c.pinReason;
+      if (reason instanceof String given) {
+        return given;
+      }
       if (reason != null) {
-        return reason.toString();
+        return "write intent: " + reason;
       }
     }
     return null;
