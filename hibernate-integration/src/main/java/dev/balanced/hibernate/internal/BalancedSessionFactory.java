@@ -88,15 +88,16 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
       if (!delegate().isOpen()) {
         throw new IllegalStateException("EntityManagerFactory is closed");
       }
-      return open(
-          false,
-          tenant ->
-              (SessionImplementor)
-                  delegate()
-                      .withOptions()
-                      .autoJoinTransactions(true)
-                      .tenantIdentifier(tenant)
-                      .openSession());
+      // Spelled out rather than through open(..): the function would capture this, per call.
+      RoutingSession routing = router.openSession(false);
+      SessionImplementor session =
+          (SessionImplementor)
+              delegate()
+                  .withOptions()
+                  .autoJoinTransactions(true)
+                  .tenantIdentifier(NodeTenant.of(routing))
+                  .openSession();
+      return new BalancedSessionImpl(session, routing, this);
     }
     return open(
         false,
