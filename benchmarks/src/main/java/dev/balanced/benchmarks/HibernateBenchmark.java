@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * work, commit, close. {@code baseline}: plain Hibernate over one HikariCP pool (passed as {@code
  * hibernate.connection.datasource}). {@code balanced}: the same Hibernate through Balanced, primary
  * and one replica. Both entity manager factories run in the same JVM over the same H2 database and
- * take {@link Turns}, one iteration each.
+ * take {@link Turns}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

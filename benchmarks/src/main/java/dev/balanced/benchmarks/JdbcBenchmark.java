@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Raw JDBC, the shortest path through the library: get a connection, run one prepared select by
  * primary key, close. {@code baseline}: a {@link HikariDataSource}; {@code balanced}: a {@link
  * BalancedDataSource} whose primary and replica are the same H2 database. Both run in the same JVM
- * and take {@link Turns}, one iteration each.
+ * and take {@link Turns}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

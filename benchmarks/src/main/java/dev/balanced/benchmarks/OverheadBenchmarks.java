@@ -24,16 +24,17 @@ import org.openjdk.jmh.util.ListStatistics;
 
 /**
  * Runs the routing-overhead benchmarks ({@link HibernateBenchmark}, {@link JdbcBenchmark}) with
- * JMH's GC profiler and prints one table: per case, Balanced's time per operation divided by the
- * baseline's, with an error combined from both JMH errors, the ratio of each fork, and the
- * allocation per operation of both.
+ * JMH's GC profiler and prints one table: per case, the time per operation of both variants,
+ * Balanced's time divided by the baseline's pair by pair with its error, the ratio of each fork,
+ * and the allocation per operation of both.
  *
- * <p>Each benchmark runs both variants in the same JVM, alternating iterations ({@link Turns});
+ * <p>Each benchmark runs both variants in the same JVM, taking turns in ABBA order ({@link Turns});
  * JMH's own score for a benchmark mixes the two and is not what the table shows. The table splits
- * the measured iterations by variant and applies JMH's statistics to each half.
+ * the measured iterations by variant for the times, and takes the ratio within each pair of
+ * adjacent iterations ({@link Pairs}).
  *
  * <p>Takes JMH's own command line ({@code -f}, {@code -wi}, {@code -w}, {@code -i}, {@code -r}, a
- * benchmark regex, ...); without one it runs every case with the defaults below, about 8 minutes.
+ * benchmark regex, ...); without one it runs every case with the defaults below, about 9 minutes.
  * The mode and unit are fixed (average time in microseconds): the table's units and its verdicts
  * assume them. {@code java -jar benchmarks.jar -h} lists the options.
  */

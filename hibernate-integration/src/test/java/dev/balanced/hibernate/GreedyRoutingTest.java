@@ -85,12 +85,7 @@ class GreedyRoutingTest {
 
   @Test
   void pessimisticLocksGoToThePrimary() {
-    try (EntityManager em = db.emf.createEntityManager()) {
-      em.getTransaction().begin();
-      Item item = em.find(Item.class, 1L, LockModeType.PESSIMISTIC_WRITE);
-      assertEquals("item-1@primary", item.getName());
-      em.getTransaction().commit();
-    }
+    assertEquals("item-1@primary", nameFoundWithLock(LockModeType.PESSIMISTIC_WRITE));
   }
 
   /**
@@ -99,16 +94,23 @@ class GreedyRoutingTest {
    */
   @Test
   void aFindWithAForcedVersionIncrementReadsFromThePrimary() {
-    try (EntityManager em = db.emf.createEntityManager()) {
-      em.getTransaction().begin();
-      Item item = em.find(Item.class, 1L, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
-      assertEquals("item-1@primary", item.getName());
-      em.getTransaction().commit();
-    }
+    assertEquals("item-1@primary", nameFoundWithLock(LockModeType.OPTIMISTIC_FORCE_INCREMENT));
     assertEquals(
         1,
         ((Number) db.nodes.queryOne("primary", "select version from item where id = 1"))
             .intValue());
+  }
+
+  /**
+   * The name of item 1 as a {@code find} with {@code lock} reads it, in a committed transaction.
+   */
+  private String nameFoundWithLock(LockModeType lock) {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      String name = em.find(Item.class, 1L, lock).getName();
+      em.getTransaction().commit();
+      return name;
+    }
   }
 
   @Test

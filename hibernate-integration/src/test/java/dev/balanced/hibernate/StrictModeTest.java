@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.RollbackException;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,52 +57,39 @@ class StrictModeTest {
 
   @Test
   void anUnpinnedLockingFindIsRefusedNamingItsLock() {
-    try (EntityManager em = db.emf.createEntityManager()) {
-      em.getTransaction().begin();
-      RuntimeException failed =
-          assertThrows(
-              RuntimeException.class,
-              () -> em.find(Item.class, 1L, LockModeType.PESSIMISTIC_WRITE));
-      UnpinnedWriteException refused = unpinnedWrite(failed);
-      assertTrue(
-          refused.getMessage().contains("PESSIMISTIC_WRITE lock of dev.balanced.hibernate.Item#1"),
-          refused.getMessage());
-      em.getTransaction().rollback();
-    }
+    assertRefusedNaming(
+        em -> em.find(Item.class, 1L, LockModeType.PESSIMISTIC_WRITE),
+        "PESSIMISTIC_WRITE lock of dev.balanced.hibernate.Item#1");
   }
 
   /** No event shows a query's lock: its SQL does, and the refusal says so. */
   @Test
   void anUnpinnedLockingQueryIsRefusedNamingItsLock() {
-    try (EntityManager em = db.emf.createEntityManager()) {
-      em.getTransaction().begin();
-      RuntimeException failed =
-          assertThrows(
-              RuntimeException.class,
-              () ->
-                  em.createQuery("select i from Item i where i.id = 1", Item.class)
-                      .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                      .getResultList());
-      UnpinnedWriteException refused = unpinnedWrite(failed);
-      assertTrue(refused.getMessage().contains("'select ... for update"), refused.getMessage());
-      em.getTransaction().rollback();
-    }
+    assertRefusedNaming(
+        em ->
+            em.createQuery("select i from Item i where i.id = 1", Item.class)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList(),
+        "'select ... for update");
   }
 
   @Test
   void anUnpinnedFindWithAForcedVersionIncrementIsRefusedBeforeItReads() {
+    assertRefusedNaming(
+        em -> em.find(Item.class, 1L, LockModeType.OPTIMISTIC_FORCE_INCREMENT),
+        "OPTIMISTIC_FORCE_INCREMENT lock of dev.balanced.hibernate.Item#1");
+  }
+
+  /**
+   * Runs {@code work} in a transaction of an unpinned entity manager and checks that it is refused
+   * as an unpinned write whose message contains {@code named}.
+   */
+  private void assertRefusedNaming(Consumer<EntityManager> work, String named) {
     try (EntityManager em = db.emf.createEntityManager()) {
       em.getTransaction().begin();
-      RuntimeException failed =
-          assertThrows(
-              RuntimeException.class,
-              () -> em.find(Item.class, 1L, LockModeType.OPTIMISTIC_FORCE_INCREMENT));
+      RuntimeException failed = assertThrows(RuntimeException.class, () -> work.accept(em));
       UnpinnedWriteException refused = unpinnedWrite(failed);
-      assertTrue(
-          refused
-              .getMessage()
-              .contains("OPTIMISTIC_FORCE_INCREMENT lock of dev.balanced.hibernate.Item#1"),
-          refused.getMessage());
+      assertTrue(refused.getMessage().contains(named), refused.getMessage());
       em.getTransaction().rollback();
     }
   }

@@ -44,7 +44,8 @@ final class BalancedSessionBuilder extends AbstractDelegatingSessionBuilderImple
   public SessionImplementor openSession() {
     return factory.open(
         readOnly,
-        tenant -> {
+        (ignoredFactory, tenant) -> {
+          // This builder's options came from the wrapped factory already.
           delegate().tenantIdentifier(tenant);
           return delegate().openSession();
         });

@@ -7,6 +7,7 @@ import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.SynchronizationType;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hibernate.Session;
@@ -36,11 +37,22 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   }
 
   /**
-   * Opens a Hibernate session through {@code open} with the tenant of a new routing, and wraps it.
+   * Opens a Hibernate session through {@code open}, from the wrapped factory with the tenant of a
+   * new routing, and wraps it. {@code open} is handed the factory rather than capturing this one,
+   * so the one every entity manager goes through is a constant, not an allocation per call.
    */
-  BalancedSessionImpl open(boolean readOnly, Function<NodeTenant, SessionImplementor> open) {
+  BalancedSessionImpl open(
+      boolean readOnly,
+      BiFunction<SessionFactoryImplementor, NodeTenant, SessionImplementor> open) {
     RoutingSession routing = router.openSession(readOnly);
-    return new BalancedSessionImpl(open.apply(NodeTenant.of(routing)), routing, this);
+    return new BalancedSessionImpl(open.apply(delegate(), NodeTenant.of(routing)), routing, this);
+  }
+
+  /** What Hibernate's {@code createEntityManager()} does, with the tenant named on the builder. */
+  private static SessionImplementor entityManager(
+      SessionFactoryImplementor factory, NodeTenant tenant) {
+    return (SessionImplementor)
+        factory.withOptions().autoJoinTransactions(true).tenantIdentifier(tenant).openSession();
   }
 
   /**
@@ -88,20 +100,12 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
       if (!delegate().isOpen()) {
         throw new IllegalStateException("EntityManagerFactory is closed");
       }
-      // Spelled out rather than through open(..): the function would capture this, per call.
-      RoutingSession routing = router.openSession(false);
-      SessionImplementor session =
-          (SessionImplementor)
-              delegate()
-                  .withOptions()
-                  .autoJoinTransactions(true)
-                  .tenantIdentifier(NodeTenant.of(routing))
-                  .openSession();
-      return new BalancedSessionImpl(session, routing, this);
+      return open(false, BalancedSessionFactory::entityManager);
     }
     return open(
         false,
-        tenant -> (SessionImplementor) delegate().createEntityManager(withTenant(map, tenant)));
+        (factory, tenant) ->
+            (SessionImplementor) factory.createEntityManager(withTenant(map, tenant)));
   }
 
   @Override
@@ -113,9 +117,9 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   public Session createEntityManager(SynchronizationType synchronizationType, Map map) {
     return open(
         false,
-        tenant ->
+        (factory, tenant) ->
             (SessionImplementor)
-                delegate().createEntityManager(synchronizationType, withTenant(map, tenant)));
+                factory.createEntityManager(synchronizationType, withTenant(map, tenant)));
   }
 
   @Override
