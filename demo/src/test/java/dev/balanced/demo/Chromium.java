@@ -12,18 +12,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -104,7 +109,7 @@ final class Chromium implements AutoCloseable {
       chromium.call("Page.enable", JSON.createObjectNode());
       return chromium;
     } catch (Exception e) {
-      process.destroyForcibly();
+      stop(process);
       deleteTree(profile);
       throw e;
     }
@@ -231,15 +236,44 @@ final class Chromium implements AutoCloseable {
     try {
       socket.abort();
     } finally {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      stop(process);
       deleteTree(profile);
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /**
+   * Ends Chromium and every process it started. Its renderer, utility and crash-handler processes
+   * can outlive the main one for a moment and still write into the profile directory.
+   */
+  private static void stop(Process process) throws InterruptedException {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroy);
+    for (ProcessHandle handle : tree) {
+      try {
+        handle.onExit().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        handle.destroyForcibly();
+      }
+    }
+  }
+
+  /** Deletes the profile, again if a file appeared in it meanwhile. */
+  private static void deleteTree(Path root) throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        deleteOnce(root);
+        return;
+      } catch (DirectoryNotEmptyException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  private static void deleteOnce(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
