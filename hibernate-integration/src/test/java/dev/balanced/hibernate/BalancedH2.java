@@ -1,11 +1,17 @@
 package dev.balanced.hibernate;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.balanced.hibernate.internal.RoutingConnectionProvider;
 import dev.balanced.internal.routing.Router;
 import dev.balanced.testing.H2Nodes;
 import dev.balanced.testing.Pools;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.RollbackException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -86,6 +92,25 @@ final class BalancedH2 implements AutoCloseable {
       work.accept(em);
       em.getTransaction().commit();
     }
+  }
+
+  /** Item 1 as a query with {@code lock} reads it. */
+  static Item item1ByQuery(EntityManager em, LockModeType lock) {
+    return em.createQuery("select i from Item i where i.id = 1", Item.class)
+        .setLockMode(lock)
+        .getSingleResult();
+  }
+
+  /**
+   * Another application changes item 1 on the primary (the replicas do not see it yet); the commit
+   * of {@code em}'s transaction must then fail its optimistic check.
+   */
+  void assertCommitFailsAfterAnotherWriterChangedItem1(EntityManager em) {
+    nodes.execute(
+        "primary", "update item set name = 'changed', version = version + 1 where id = 1");
+    RollbackException commit =
+        assertThrows(RollbackException.class, () -> em.getTransaction().commit());
+    assertInstanceOf(OptimisticLockException.class, commit.getCause());
   }
 
   String nameOnNode(String node, long id) {

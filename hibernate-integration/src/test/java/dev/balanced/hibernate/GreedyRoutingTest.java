@@ -102,6 +102,76 @@ class GreedyRoutingTest {
   }
 
   /**
+   * An optimistic lock promises that what was read is still current at commit. Hibernate checks by
+   * reading the version again before commit: on a lagging replica that check would pass against a
+   * row the primary has already changed.
+   */
+  @Test
+  void aFindWithAnOptimisticLockReadsAndVerifiesOnThePrimary() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      assertEquals("item-1@primary", em.find(Item.class, 1L, LockModeType.OPTIMISTIC).getName());
+      assertTrue(em.unwrap(BalancedSession.class).isPinned());
+      assertEquals(
+          "pin: write intent: OPTIMISTIC lock of dev.balanced.hibernate.Item#1",
+          em.unwrap(BalancedSession.class).routeReason());
+      db.assertCommitFailsAfterAnotherWriterChangedItem1(em);
+    }
+  }
+
+  @Test
+  void anOptimisticLockOnAnEntityReadFromTheReplicaIsVerifiedOnThePrimary() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      Item item = em.find(Item.class, 1L);
+      assertEquals("item-1@replica1", item.getName());
+      em.lock(item, LockModeType.OPTIMISTIC);
+      assertTrue(em.unwrap(BalancedSession.class).isPinned());
+      db.assertCommitFailsAfterAnotherWriterChangedItem1(em);
+    }
+  }
+
+  /**
+   * A query's lock mode fires no event before its SQL, which has no lock clause for {@code
+   * OPTIMISTIC}: the rows come from the replica, and the pin taken as they load sends the check to
+   * the primary, where a change since shows.
+   */
+  @Test
+  void aQueryWithAnOptimisticLockIsVerifiedOnThePrimary() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      Item item = BalancedH2.item1ByQuery(em, LockModeType.OPTIMISTIC);
+      assertEquals("item-1@replica1", item.getName());
+      assertTrue(em.unwrap(BalancedSession.class).isPinned());
+      db.assertCommitFailsAfterAnotherWriterChangedItem1(em);
+    }
+  }
+
+  @Test
+  void anUnchangedRowPassesTheOptimisticCheck() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      BalancedH2.item1ByQuery(em, LockModeType.OPTIMISTIC);
+      em.getTransaction().commit();
+      assertTrue(em.unwrap(BalancedSession.class).isPinned());
+    }
+  }
+
+  @Test
+  void queriesWithoutALockDoNotPin() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.getTransaction().begin();
+      assertEquals(
+          "item-1@replica1",
+          em.createQuery("select i from Item i where i.id = 1", Item.class)
+              .getSingleResult()
+              .getName());
+      em.getTransaction().commit();
+      assertFalse(em.unwrap(BalancedSession.class).isPinned());
+    }
+  }
+
+  /**
    * The name of item 1 as a {@code find} with {@code lock} reads it, in a committed transaction.
    */
   private String nameFoundWithLock(LockModeType lock) {

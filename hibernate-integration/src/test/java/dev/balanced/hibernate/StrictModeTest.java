@@ -80,6 +80,33 @@ class StrictModeTest {
         "OPTIMISTIC_FORCE_INCREMENT lock of dev.balanced.hibernate.Item#1");
   }
 
+  /** Its check at commit must read the primary, so it needs the pin a write would. */
+  @Test
+  void anUnpinnedFindWithAnOptimisticLockIsRefusedBeforeItReads() {
+    assertRefusedNaming(
+        em -> em.find(Item.class, 1L, LockModeType.OPTIMISTIC),
+        "OPTIMISTIC lock of dev.balanced.hibernate.Item#1");
+  }
+
+  /** A query's optimistic lock shows only as its rows load: refused then, before commit. */
+  @Test
+  void anUnpinnedQueryWithAnOptimisticLockIsRefusedAsItsRowsLoad() {
+    assertRefusedNaming(
+        em -> BalancedH2.item1ByQuery(em, LockModeType.OPTIMISTIC),
+        "OPTIMISTIC lock of dev.balanced.hibernate.Item#1");
+  }
+
+  @Test
+  void aPinnedQueryWithAnOptimisticLockReadsAndVerifiesOnThePrimary() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      em.unwrap(BalancedSession.class).pin();
+      em.getTransaction().begin();
+      Item item = BalancedH2.item1ByQuery(em, LockModeType.OPTIMISTIC);
+      assertEquals("item-1@primary", item.getName());
+      db.assertCommitFailsAfterAnotherWriterChangedItem1(em);
+    }
+  }
+
   /**
    * Runs {@code work} in a transaction of an unpinned entity manager and checks that it is refused
    * as an unpinned write whose message contains {@code named}.

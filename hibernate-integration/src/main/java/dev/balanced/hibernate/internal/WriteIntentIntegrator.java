@@ -30,5 +30,7 @@ public final class WriteIntentIntegrator implements Integrator {
     registry.prependListeners(EventType.LOAD, listener);
     registry.prependListeners(EventType.REFRESH, listener);
     registry.prependListeners(EventType.PRE_UPDATE, listener);
+    // After the default, which refuses an optimistic lock on an entity with no version.
+    registry.appendListeners(EventType.POST_LOAD, listener);
   }
 }

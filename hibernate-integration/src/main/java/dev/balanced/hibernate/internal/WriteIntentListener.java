@@ -3,6 +3,7 @@ package dev.balanced.hibernate.internal;
 import dev.balanced.internal.routing.RoutingSession;
 import dev.balanced.internal.routing.WriteOperation;
 import org.hibernate.LockMode;
+import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.DeleteContext;
 import org.hibernate.event.spi.DeleteEvent;
@@ -17,19 +18,23 @@ import org.hibernate.event.spi.MergeEventListener;
 import org.hibernate.event.spi.PersistContext;
 import org.hibernate.event.spi.PersistEvent;
 import org.hibernate.event.spi.PersistEventListener;
+import org.hibernate.event.spi.PostLoadEvent;
+import org.hibernate.event.spi.PostLoadEventListener;
 import org.hibernate.event.spi.PreUpdateEvent;
 import org.hibernate.event.spi.PreUpdateEventListener;
 import org.hibernate.event.spi.RefreshContext;
 import org.hibernate.event.spi.RefreshEvent;
 import org.hibernate.event.spi.RefreshEventListener;
+import org.hibernate.persister.entity.EntityPersister;
 
 /**
  * Hibernate's own knowledge of a coming write, turned into a pin (greedy) or a refusal (strict)
  * before any SQL of the write is sent. Prepended to persist, merge, delete, lock, load and refresh,
  * so it runs before the default listeners (and so before {@code persist()} calls {@code nextval},
- * and before a {@code find} with {@code OPTIMISTIC_FORCE_INCREMENT} reads the entity whose version
- * it will increment), and to pre-update, which Hibernate fires for an entity its dirty check found
- * changed, right before that entity's UPDATE.
+ * and before a {@code find} with an optimistic lock reads the entity whose version it will check or
+ * increment), and to pre-update, which Hibernate fires for an entity its dirty check found changed,
+ * right before that entity's UPDATE. On post-load it catches the optimistic lock of a query, which
+ * shows nowhere earlier.
  *
  * <p>Deliberately not on the flush-entity event, which fires for every managed entity at every
  * flush, writes or not. A changed collection reaches the routing connection as SQL, as do
@@ -42,8 +47,15 @@ final class WriteIntentListener
         PreUpdateEventListener,
         LockEventListener,
         LoadEventListener,
+        PostLoadEventListener,
         RefreshEventListener {
   private static final long serialVersionUID = 1L;
+
+  /** The routing of a Balanced session whose writes are not yet decided, else {@code null}. */
+  private static RoutingSession undecided(SharedSessionContractImplementor session) {
+    RoutingSession routing = NodeTenant.routingOf(session.getTenantIdentifierValue());
+    return routing != null && !routing.isPinnedForWrites() ? routing : null;
+  }
 
   /**
    * Pins or refuses "{@code action} of {@code target}#{@code id}" unless the session is not
@@ -51,17 +63,20 @@ final class WriteIntentListener
    */
   private static void beforeWrite(
       SharedSessionContractImplementor session, String action, String target, Object id) {
-    RoutingSession routing = NodeTenant.routingOf(session.getTenantIdentifierValue());
-    if (routing != null && !routing.isPinnedForWrites()) {
+    RoutingSession routing = undecided(session);
+    if (routing != null) {
       routing.beforeWrite(WriteOperation.of(action, target, id));
     }
   }
 
-  /** Row locks fail on a standby, and a forced version increment is an UPDATE. */
+  /**
+   * Row locks fail on a standby; a forced version increment is an UPDATE; an {@code OPTIMISTIC}
+   * lock reads the version again before commit, which on a lagging replica would pass against a row
+   * the primary has changed since.
+   */
   private static void beforeLock(
       SharedSessionContractImplementor session, LockMode lockMode, String target, Object id) {
-    if (lockMode != null
-        && (lockMode.isPessimistic() || lockMode == LockMode.OPTIMISTIC_FORCE_INCREMENT)) {
+    if (lockMode != null && (lockMode.isPessimistic() || lockMode.requiresVersion())) {
       beforeWrite(session, lockMode + " lock", target, id);
     }
   }
@@ -126,6 +141,29 @@ final class WriteIntentListener
   public void onLoad(LoadEvent event, LoadType loadType) {
     beforeLock(
         event.getSession(), event.getLockMode(), event.getEntityClassName(), event.getEntityId());
+  }
+
+  /**
+   * A query's optimistic lock fires no event before its SQL, which has no lock clause: its rows
+   * come from the session's read node, and the pin taken here, as they load, sends the version
+   * check at commit to the primary, where a change since shows. Runs for every entity loaded, so it
+   * asks the persistence context only about versioned entities of unpinned Balanced sessions, the
+   * only ones that can need it.
+   */
+  @Override
+  public void onPostLoad(PostLoadEvent event) {
+    EntityPersister persister = event.getPersister();
+    if (persister == null || !persister.isVersioned()) {
+      return;
+    }
+    SharedSessionContractImplementor session = event.getSession();
+    if (undecided(session) == null) {
+      return;
+    }
+    EntityEntry entry = session.getPersistenceContextInternal().getEntry(event.getEntity());
+    if (entry != null) {
+      beforeLock(session, entry.getLockMode(), persister.getEntityName(), event.getId());
+    }
   }
 
   @Override
