@@ -24,6 +24,7 @@ public record BalancedSettings(
     PinningMode mode,
     SelectorKind selector,
     boolean primaryServesReads,
+    int replicaRetrySeconds,
     NodeSettings primary,
     List<NodeSettings> replicas,
     ConsistencySettings consistency) {
@@ -140,6 +141,7 @@ public record BalancedSettings(
             Settings.MODE.read(raw, prefix),
             Settings.REPLICA_SELECTOR.read(raw, prefix),
             Settings.PRIMARY_SERVES_READS.read(raw, prefix),
+            Settings.REPLICA_RETRY_SECONDS.read(raw, prefix),
             primary,
             Collections.unmodifiableList(replicas),
             consistency(raw, prefix, primary));
@@ -153,6 +155,7 @@ public record BalancedSettings(
           Settings.MODE.key(),
           Settings.REPLICA_SELECTOR.key(),
           Settings.PRIMARY_SERVES_READS.key(),
+          Settings.REPLICA_RETRY_SECONDS.key(),
           Settings.CONSISTENCY.key(),
           Settings.PIN_SECONDS.key(),
           Settings.LSN_WAIT_MS.key(),

@@ -55,6 +55,15 @@ public final class Settings {
   public static final Setting<Integer> WEIGHT =
       Setting.integer("weight", 1, 0, "The node's share of reads under replica_selector=weighted.");
 
+  public static final Setting<Integer> REPLICA_RETRY_SECONDS =
+      Setting.integer(
+          "replica_retry_seconds",
+          10,
+          1,
+          "How long a replica that could not be connected to is left out of the selection before"
+              + " one unit of work tries it again; sooner when its pool has reconnected in the"
+              + " background.");
+
   public static final Setting<Consistency> CONSISTENCY =
       Setting.choice(
           "consistency",

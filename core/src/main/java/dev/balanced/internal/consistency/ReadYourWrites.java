@@ -4,7 +4,6 @@ import dev.balanced.PinningContext;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.Consistency;
 import dev.balanced.internal.config.ConsistencySettings;
-import dev.balanced.internal.config.SelectorKind;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.Topology;
 import java.sql.Connection;
@@ -46,7 +45,7 @@ public final class ReadYourWrites {
     this.primary = topology.primary();
     List<Node> readers = new ArrayList<>();
     for (Node replica : topology.replicas()) {
-      if (settings.selector() != SelectorKind.WEIGHTED || replica.weight() > 0) {
+      if (replica.servesReadsUnder(settings.selector())) {
         readers.add(replica);
       }
     }
@@ -86,7 +85,7 @@ public final class ReadYourWrites {
       return selected;
     }
     for (Node replica : replicas) {
-      if (Lsn.reached(positions.cached(replica), lsn)) {
+      if (Lsn.reached(positions.cached(replica), lsn) && !replica.isUnreachable()) {
         return replica;
       }
     }
@@ -96,7 +95,10 @@ public final class ReadYourWrites {
         return selected;
       }
       for (Node replica : replicas) {
-        if (replica != selected && Lsn.reached(positions.refresh(replica), lsn)) {
+        // An unreachable replica is not asked: that would cost the pool's connection timeout.
+        if (replica != selected
+            && !replica.isUnreachable()
+            && Lsn.reached(positions.refresh(replica), lsn)) {
           return replica;
         }
       }

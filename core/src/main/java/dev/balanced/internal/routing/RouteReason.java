@@ -13,7 +13,9 @@ public enum RouteReason {
   /** An earlier write this unit of work must see (consistency token) rules replicas out. */
   CONSISTENCY("read-your-writes"),
   /** The session was opened read-only and stays on its replica. */
-  READ_ONLY_SESSION("read-only session");
+  READ_ONLY_SESSION("read-only session"),
+  /** The session's replica could not be connected to; it reads from the primary instead. */
+  REPLICA_UNREACHABLE("replica unreachable");
 
   private final String label;
 

@@ -9,6 +9,7 @@ import dev.balanced.internal.topology.ReplicaSelector;
 import dev.balanced.internal.topology.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,11 +24,15 @@ public final class Router implements AutoCloseable {
   private final StatementVerdicts verdicts = new StatementVerdicts();
   private final AtomicLong sessionIds = new AtomicLong();
 
+  /** Whether the selector may choose the primary: it serves reads, or there is no replica. */
+  private final boolean primaryIsReadNode;
+
   private Router(BalancedSettings settings, Topology topology) {
     this.settings = settings;
     this.topology = topology;
     this.selector = ReplicaSelector.of(settings.selector(), topology.readNodes());
     this.readYourWrites = ReadYourWrites.of(settings, topology);
+    this.primaryIsReadNode = topology.readNodes().contains(topology.primary());
   }
 
   public static Router start(BalancedSettings settings) {
@@ -55,8 +60,38 @@ public final class Router implements AutoCloseable {
     return sessionIds.incrementAndGet();
   }
 
+  /**
+   * The read node of a new session: the selector's choice, or while that node is unreachable,
+   * another choice of the selector's, else any available read node, else the primary.
+   */
   Node selectReadNode() {
-    return selector.select();
+    Node selected = selector.select();
+    return selected.isAvailable() ? selected : availableReadNode(selected);
+  }
+
+  private Node availableReadNode(Node unavailable) {
+    List<Node> readNodes = topology.readNodes();
+    // Asking the selector again keeps its distribution over the nodes that are left.
+    for (int attempt = 0; attempt < readNodes.size(); attempt++) {
+      Node node = selector.select();
+      if (node != unavailable && node.isAvailable()) {
+        return node;
+      }
+    }
+    for (Node node : readNodes) {
+      if (node != unavailable && node.servesReadsUnder(settings.selector()) && node.isAvailable()) {
+        return node;
+      }
+    }
+    if (RoutingSession.LOG.isDebugEnabled()) {
+      RoutingSession.LOG.debug("no replica can be reached: a session reads from the primary");
+    }
+    return topology.primary();
+  }
+
+  /** Whether {@code readNode} is the primary only because no replica could be reached. */
+  boolean isFallback(Node readNode) {
+    return readNode.isPrimary() && !primaryIsReadNode;
   }
 
   ReadYourWrites readYourWrites() {

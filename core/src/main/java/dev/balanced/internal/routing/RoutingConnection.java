@@ -85,7 +85,15 @@ final class RoutingConnection implements Connection {
       RoutingSession.LOG.debug(
           "session#{} read -> {} (reason: {})", session.id(), node.name(), session.lastReason());
     }
-    return physical(node);
+    try {
+      return physical(node);
+    } catch (SQLException e) {
+      // Only a connection that could not be taken lands here: no statement has run on it.
+      if (node.isUnreachable() && session.replaceUnreachableReadNode(node)) {
+        return forRead();
+      }
+      throw e;
+    }
   }
 
   Connection forWrite(String sql) throws SQLException {

@@ -61,7 +61,12 @@ public final class RoutingSession implements BalancedSession {
     if (readNode == null) {
       Node selected = router.selectReadNode();
       Node consistent = readOnly ? selected : router.readYourWrites().readNode(context, selected);
-      readNodeReason = consistent == selected ? RouteReason.SELECTOR : RouteReason.CONSISTENCY;
+      readNodeReason =
+          consistent != selected
+              ? RouteReason.CONSISTENCY
+              : router.isFallback(selected)
+                  ? RouteReason.REPLICA_UNREACHABLE
+                  : RouteReason.SELECTOR;
       readNode = consistent;
       if (consistent != selected && LOG.isDebugEnabled()) {
         LOG.debug(
@@ -110,6 +115,31 @@ public final class RoutingSession implements BalancedSession {
     Node node = readNode();
     lastReason = readNodeReason;
     return node;
+  }
+
+  /**
+   * {@code node}, this session's read node, could not be connected to: its reads go to the primary
+   * from now on, which has everything any replica had, so they never go back in time. A node named
+   * by an open {@code usingEngine} scope is not replaced: the caller asked for it.
+   *
+   * @return whether the read node was replaced, so that the read may be tried again
+   */
+  boolean replaceUnreachableReadNode(Node node) {
+    ScopeImpl scope = topScope();
+    if (node != readNode || node.isPrimary() || (scope != null && scope.node == node)) {
+      return false;
+    }
+    readNode = router.topology().primary();
+    readNodeReason = RouteReason.REPLICA_UNREACHABLE;
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "session#{} reads from {} instead of {} (reason: {})",
+          id(),
+          readNode.name(),
+          node.name(),
+          readNodeReason);
+    }
+    return true;
   }
 
   private ScopeImpl topScope() {
@@ -189,12 +219,10 @@ public final class RoutingSession implements BalancedSession {
     if (readNode().isPrimary() && !replicas.isEmpty()) {
       // The selector gave this session the primary (it serves reads); the caller asked for a
       // replica.
-      // Under weighted selection a weight-0 replica never serves reads, so it is not a candidate.
-      List<Node> candidates = replicas;
-      if (router.settings().selector() == SelectorKind.WEIGHTED) {
-        List<Node> weighted = replicas.stream().filter(r -> r.weight() > 0).toList();
-        candidates = weighted.isEmpty() ? replicas : weighted;
-      }
+      // A replica the selector never gives reads (weight 0 under weighted) is not a candidate.
+      SelectorKind selector = router.settings().selector();
+      List<Node> serving = replicas.stream().filter(r -> r.servesReadsUnder(selector)).toList();
+      List<Node> candidates = serving.isEmpty() ? replicas : serving;
       return push(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())), false);
     }
     return push(null, false);

@@ -1,23 +1,54 @@
 package dev.balanced.internal.topology;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.balanced.internal.config.Secrets;
+import dev.balanced.internal.config.SelectorKind;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A database node and its own connection pool. */
+/**
+ * A database node and its own connection pool. A replica that cannot be connected to is marked
+ * unreachable and left out of the selection until its pool has reconnected in the background, or
+ * until {@code replica_retry_seconds} have passed, when one caller may try it again.
+ */
 public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
+
+  /** {@link #retryAt} of a reachable node. */
+  private static final long REACHABLE = Long.MIN_VALUE;
+
   private final String name;
   private final int index;
   private final boolean primary;
   private final int weight;
   private final HikariDataSource pool;
+  private final long retryNanos;
 
-  Node(String name, int index, boolean primary, int weight, HikariDataSource pool) {
+  /**
+   * {@link System#nanoTime()} from which an unreachable replica may be tried again; {@link
+   * #REACHABLE} while it is reachable. One atomic, so that of many callers only one gets the retry.
+   */
+  private final AtomicLong retryAt = new AtomicLong(REACHABLE);
+
+  Node(
+      String name,
+      int index,
+      boolean primary,
+      int weight,
+      HikariDataSource pool,
+      int retrySeconds) {
     this.name = name;
     this.index = index;
     this.primary = primary;
     this.weight = weight;
     this.pool = pool;
+    this.retryNanos = TimeUnit.SECONDS.toNanos(retrySeconds);
   }
 
   public String name() {
@@ -37,12 +68,83 @@ public final class Node {
     return weight;
   }
 
+  /** Whether {@code selector} may give this node reads: under weighted selection weight 0 never. */
+  public boolean servesReadsUnder(SelectorKind selector) {
+    return selector != SelectorKind.WEIGHTED || weight > 0;
+  }
+
   public HikariDataSource pool() {
     return pool;
   }
 
+  /**
+   * A pooled connection. A replica whose pool cannot connect (not merely a pool whose connections
+   * are all in use) is marked unreachable; the exception is thrown on.
+   */
   public Connection connect() throws SQLException {
-    return pool.getConnection();
+    Connection connection;
+    try {
+      connection = pool.getConnection();
+    } catch (SQLException e) {
+      if (!primary && cannotConnect(e)) {
+        markUnreachable(e);
+      }
+      throw e;
+    }
+    if (retryAt.get() != REACHABLE && retryAt.getAndSet(REACHABLE) != REACHABLE) {
+      LOG.info("replica {} is reachable again", name);
+    }
+    return connection;
+  }
+
+  /**
+   * HikariCP times out both when its database cannot be reached and when all its connections are
+   * busy; only in the first case does it give the connection failure as the cause.
+   */
+  private static boolean cannotConnect(SQLException e) {
+    return !(e instanceof SQLTransientConnectionException) || e.getCause() != null;
+  }
+
+  private void markUnreachable(SQLException e) {
+    long previous = retryAt.getAndSet(System.nanoTime() + retryNanos);
+    if (previous == REACHABLE) {
+      // HikariCP's timeout says only that it timed out; the driver's failure says why.
+      Throwable why = e.getCause() != null ? e.getCause() : e;
+      LOG.warn(
+          "replica {} cannot be reached ({}); its reads go to other nodes, and it is tried again"
+              + " when its pool reconnects or in {} s",
+          name,
+          Secrets.maskUrl(String.valueOf(why.getMessage())),
+          TimeUnit.NANOSECONDS.toSeconds(retryNanos));
+    }
+  }
+
+  /** Whether this node is marked unreachable and not known to be back; no side effect. */
+  public boolean isUnreachable() {
+    return retryAt.get() != REACHABLE && !reconnectedInBackground();
+  }
+
+  /**
+   * Whether a session may be given this node to read from: it is reachable, its pool has
+   * reconnected, or its retry is due and this caller takes it (the retry time moves on, so others
+   * wait for the outcome). Call it only for a node the caller is about to use.
+   */
+  public boolean isAvailable() {
+    long at = retryAt.get();
+    if (at == REACHABLE || reconnectedInBackground()) {
+      return true;
+    }
+    long now = System.nanoTime();
+    return now - at >= 0 && retryAt.compareAndSet(at, now + retryNanos);
+  }
+
+  /**
+   * HikariCP keeps trying to refill a pool below its minimum idle size; an idle connection in the
+   * pool of an unreachable node means it has connected again.
+   */
+  private boolean reconnectedInBackground() {
+    HikariPoolMXBean state = pool.getHikariPoolMXBean();
+    return state != null && state.getIdleConnections() > 0;
   }
 
   @Override

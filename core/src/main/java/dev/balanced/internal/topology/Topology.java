@@ -53,7 +53,13 @@ public final class Topology implements AutoCloseable {
       HikariDataSource primaryPool = PoolFactory.create(primarySettings);
       started.add(primaryPool);
       Node primary =
-          new Node(BalancedSession.PRIMARY, 0, true, primarySettings.weight(), primaryPool);
+          new Node(
+              BalancedSession.PRIMARY,
+              0,
+              true,
+              primarySettings.weight(),
+              primaryPool,
+              settings.replicaRetrySeconds());
       List<Node> replicas = new ArrayList<>();
       List<String> disabledReplicaNames = new ArrayList<>();
       if (!settings.enabled()) {
@@ -63,7 +69,13 @@ public final class Topology implements AutoCloseable {
           HikariDataSource pool = PoolFactory.create(replica);
           started.add(pool);
           replicas.add(
-              new Node(replica.name(), replicas.size() + 1, false, replica.weight(), pool));
+              new Node(
+                  replica.name(),
+                  replicas.size() + 1,
+                  false,
+                  replica.weight(),
+                  pool,
+                  settings.replicaRetrySeconds()));
         }
       }
       return new Topology(primary, replicas, settings.primaryServesReads(), disabledReplicaNames);

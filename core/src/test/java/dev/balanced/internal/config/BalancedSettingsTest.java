@@ -63,6 +63,7 @@ class BalancedSettingsTest {
     assertEquals(PinningMode.GREEDY, settings.mode());
     assertEquals(SelectorKind.RANDOM, settings.selector());
     assertFalse(settings.primaryServesReads());
+    assertEquals(10, settings.replicaRetrySeconds());
     assertEquals("jdbc:h2:mem:primary", settings.primary().url());
     assertEquals(1, settings.primary().weight());
     assertEquals(List.of("r1"), settings.replicas().stream().map(NodeSettings::name).toList());
@@ -150,6 +151,15 @@ class BalancedSettingsTest {
   }
 
   @Test
+  void replicaRetryOfZeroSeconds() {
+    assertMentions(
+        failure(validWith("balanced.replica_retry_seconds", "0")),
+        "'balanced.replica_retry_seconds'",
+        "[0]",
+        "a whole number >= 1");
+  }
+
+  @Test
   void negativeWeight() {
     assertMentions(
         failure(validWith("balanced.replicas.r1.weight", "-1")),
@@ -203,7 +213,7 @@ class BalancedSettingsTest {
     assertMentions(
         message,
         "Unknown setting '" + key + "'",
-        "balanced.{consistency, enabled, lsn_refresh_ms, lsn_wait_ms, mode, pin_seconds, primary.serves_reads, replica_selector, token_secret, token_ttl_seconds}",
+        "balanced.{consistency, enabled, lsn_refresh_ms, lsn_wait_ms, mode, pin_seconds, primary.serves_reads, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds}",
         "balanced.replicas.<name>.{url, username, password, weight, hikari.<HikariCP property>}");
     assertFalse(
         message.contains("strict-ish"), "a misspelt key's value may be a secret: " + message);

@@ -1,6 +1,7 @@
 package dev.balanced.it.pg;
 
 import dev.balanced.hibernate.internal.RoutingConnectionProvider;
+import dev.balanced.internal.routing.Router;
 import dev.balanced.testing.Pools;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
@@ -78,15 +79,20 @@ final class PgBalanced implements AutoCloseable {
         .orElseThrow(() -> new AssertionError("no node on port " + port));
   }
 
+  /** Balanced's router: its nodes and their pools. */
+  Router router() {
+    RoutingConnectionProvider provider =
+        (RoutingConnectionProvider)
+            emf.unwrap(SessionFactoryImplementor.class)
+                .getServiceRegistry()
+                .requireService(MultiTenantConnectionProvider.class);
+    return provider.router();
+  }
+
   @Override
   public void close() {
     try {
-      RoutingConnectionProvider provider =
-          (RoutingConnectionProvider)
-              emf.unwrap(SessionFactoryImplementor.class)
-                  .getServiceRegistry()
-                  .requireService(MultiTenantConnectionProvider.class);
-      Pools.assertNoneActive(provider.router());
+      Pools.assertNoneActive(router());
     } finally {
       emf.close();
     }

@@ -1,0 +1,210 @@
+package dev.balanced.it.pg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.balanced.BalancedSession;
+import dev.balanced.testing.pg.PgCluster;
+import dev.balanced.testing.pg.PgNode;
+import dev.balanced.testing.pg.PostgresCluster;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A standby that goes down while the application runs: the unit of work that finds it down reads
+ * from the primary instead, later ones are given the other standby without waiting for the dead
+ * one's pool, and the standby serves reads again once it is back.
+ */
+@PostgresCluster(standbys = 2)
+class ReplicaOutageTest {
+  private PgBalanced db;
+  private PgCluster cluster;
+
+  /**
+   * Balanced over {@code cluster} whose pools give up on a dead node after 1 s (HikariCP's default
+   * is 30 s), and which tries an unreachable replica again after {@code retrySeconds}.
+   */
+  private void start(PgCluster cluster, int retrySeconds) {
+    start(cluster, retrySeconds, Map.of());
+  }
+
+  private void start(PgCluster cluster, int retrySeconds, Map<String, Object> settings) {
+    this.cluster = cluster;
+    Map<String, Object> all = new HashMap<>(settings);
+    all.put("hibernate.balanced.primary.hikari.connectionTimeout", "1000");
+    all.put("hibernate.balanced.replica_retry_seconds", String.valueOf(retrySeconds));
+    db = PgBalanced.start(cluster, all);
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (db != null) {
+        db.close();
+      }
+    } finally {
+      for (PgNode standby : cluster.standbys()) {
+        cluster.start(standby);
+      }
+    }
+  }
+
+  /** Where each of {@code count} new units of work read, and why: "standby2 (selector)". */
+  private List<String> readsOfNewSessions(int count) {
+    List<String> reads = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      try (EntityManager em = db.emf.createEntityManager()) {
+        String node = db.node(PgBalanced.servingPort(em)).name();
+        reads.add(node + " (" + em.unwrap(BalancedSession.class).routeReason() + ")");
+      }
+    }
+    return reads;
+  }
+
+  @Test
+  void theSessionThatFindsItsStandbyDownReadsFromThePrimaryAndLaterOnesSkipIt(PgCluster cluster) {
+    start(cluster, 60);
+    PgNode down = cluster.standby(1);
+    PgNode up = cluster.standby(2);
+    cluster.stop(down);
+
+    // Round robin gives standby1 to every other session; only the first of them finds it down.
+    List<String> reads = readsOfNewSessions(6);
+
+    long onPrimary = reads.stream().filter(r -> r.startsWith("primary")).count();
+    assertEquals(1, onPrimary, reads.toString());
+    assertTrue(reads.contains("primary (replica unreachable)"), reads.toString());
+    assertEquals(5, reads.stream().filter(r -> r.equals(up.name() + " (selector)")).count());
+  }
+
+  @Test
+  void aSessionKeepsThePrimaryForTheRestOfItsReads(PgCluster cluster) {
+    start(cluster, 60);
+    cluster.stop(cluster.standby(1));
+    cluster.stop(cluster.standby(2));
+    try (EntityManager em = db.emf.createEntityManager()) {
+      for (int transaction = 0; transaction < 3; transaction++) {
+        em.getTransaction().begin();
+        assertFalse(PgBalanced.readsFromStandby(em));
+        em.getTransaction().commit();
+      }
+      assertEquals("primary", em.unwrap(BalancedSession.class).currentEngine());
+    }
+    // The next session finds standby2 down too; after it, sessions go straight to the primary.
+    assertEquals(
+        List.of(
+            "primary (replica unreachable)",
+            "primary (replica unreachable)",
+            "primary (replica unreachable)"),
+        readsOfNewSessions(3));
+  }
+
+  @Test
+  void aStandbyThatIsBackServesReadsAgain(PgCluster cluster) throws InterruptedException {
+    start(cluster, 1);
+    PgNode bouncing = cluster.standby(1);
+    cluster.stop(bouncing);
+    assertTrue(readsOfNewSessions(2).contains("primary (replica unreachable)"));
+    cluster.start(bouncing);
+
+    Thread.sleep(1_100); // replica_retry_seconds=1: then one session may try it again
+
+    List<String> reads = readsOfNewSessions(4);
+    assertTrue(reads.contains(bouncing.name() + " (selector)"), reads.toString());
+    assertFalse(reads.stream().anyMatch(r -> r.startsWith("primary")), reads.toString());
+  }
+
+  /**
+   * HikariCP fails startup when a pool cannot connect; {@code initializationFailTimeout=-1} on a
+   * replica's pool lets the application start without it.
+   */
+  @Test
+  void aStandbyDownAtStartupFailsStartupUnlessItsPoolMayStartEmpty(PgCluster cluster) {
+    this.cluster = cluster;
+    PgNode down = cluster.standby(1);
+    cluster.stop(down);
+    RuntimeException failed =
+        assertThrows(RuntimeException.class, () -> PgBalanced.start(cluster, Map.of()));
+    assertTrue(
+        causes(failed).contains("node [" + down.name() + "]"),
+        "names the pool that failed: " + causes(failed));
+
+    db =
+        PgBalanced.start(
+            cluster,
+            Map.of(
+                "hibernate.balanced.replicas." + down.name() + ".hikari.initializationFailTimeout",
+                "-1",
+                "hibernate.balanced.primary.hikari.connectionTimeout",
+                "1000"));
+    List<String> reads = readsOfNewSessions(3);
+    assertEquals(
+        List.of(
+            "primary (replica unreachable)",
+            cluster.standby(2).name() + " (selector)",
+            cluster.standby(2).name() + " (selector)"),
+        reads);
+  }
+
+  private static String causes(Throwable failure) {
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      messages.append(t.getMessage()).append(" <- ");
+    }
+    return messages.toString();
+  }
+
+  /**
+   * HikariCP keeps refilling a pool below {@code minimumIdle}: once it has reconnected, the standby
+   * serves reads again at once, long before its retry is due.
+   */
+  @Test
+  void aStandbyWhosePoolReconnectsServesReadsBeforeItsRetryIsDue(PgCluster cluster)
+      throws InterruptedException {
+    PgNode bouncing = cluster.standby(1);
+    start(
+        cluster,
+        600,
+        Map.of("hibernate.balanced.replicas." + bouncing.name() + ".hikari.minimumIdle", "1"));
+    cluster.stop(bouncing);
+    // HikariCP hands out an idle connection used in the last 500 ms without checking it; past
+    // that it finds the one it holds broken, as an application would after any pause.
+    Thread.sleep(600);
+    assertTrue(readsOfNewSessions(2).contains("primary (replica unreachable)"));
+    cluster.start(bouncing);
+
+    HikariPoolMXBean pool =
+        db.router().topology().node(bouncing.name()).pool().getHikariPoolMXBean();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (pool.getIdleConnections() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(pool.getIdleConnections() > 0, "the pool reconnected within 30 s");
+
+    List<String> reads = readsOfNewSessions(4);
+    assertTrue(reads.contains(bouncing.name() + " (selector)"), reads.toString());
+    assertFalse(reads.stream().anyMatch(r -> r.startsWith("primary")), reads.toString());
+  }
+
+  /** {@code usingEngine} names the node to read from: it is not silently replaced. */
+  @Test
+  void aScopeNamingADownStandbyFails(PgCluster cluster) {
+    start(cluster, 60);
+    PgNode down = cluster.standby(1);
+    cluster.stop(down);
+    try (EntityManager em = db.emf.createEntityManager();
+        BalancedSession.Scope ignored = em.unwrap(BalancedSession.class).usingEngine(down.name())) {
+      assertThrows(PersistenceException.class, () -> PgBalanced.servingPort(em));
+    }
+  }
+}
