@@ -1,7 +1,6 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.internal.routing.Router;
-import dev.balanced.internal.routing.RoutingSession;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.SynchronizationType;
@@ -11,6 +10,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hibernate.Session;
+import org.hibernate.StatelessSession;
 import org.hibernate.engine.creation.spi.SessionBuilderImplementor;
 import org.hibernate.engine.spi.SessionFactoryDelegatingImpl;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -44,8 +44,13 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   BalancedSessionImpl open(
       boolean readOnly,
       BiFunction<SessionFactoryImplementor, NodeTenant, SessionImplementor> open) {
-    RoutingSession routing = router.openSession(readOnly);
-    return new BalancedSessionImpl(open.apply(delegate(), NodeTenant.of(routing)), routing, this);
+    NodeTenant tenant = newTenant(readOnly);
+    return new BalancedSessionImpl(open.apply(delegate(), tenant), tenant.routing(), this);
+  }
+
+  /** The tenant of a new session: a routing of its own, in the current context. */
+  private NodeTenant newTenant(boolean readOnly) {
+    return NodeTenant.of(router.openSession(readOnly));
   }
 
   /** What Hibernate's {@code createEntityManager()} does, with the tenant named on the builder. */
@@ -83,6 +88,19 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   @Override
   public SessionImplementor openSession() {
     return withOptions().openSession();
+  }
+
+  /**
+   * A stateless session on a routing of its own, in the current context. It has no {@link
+   * dev.balanced.BalancedSession} to steer it (steer its context instead) and fires no persist
+   * event: its writes are caught by their SQL.
+   */
+  @Override
+  public StatelessSession openStatelessSession() {
+    return delegate()
+        .withStatelessOptions()
+        .tenantIdentifier(newTenant(false))
+        .openStatelessSession();
   }
 
   @Override

@@ -18,7 +18,10 @@ import java.io.Serializable;
 final class NodeTenant implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Sessions Hibernate opens for itself (schema tools, {@code getCurrentSession()}, stateless). */
+  /**
+   * Sessions Hibernate opens for itself (schema tools, {@code getCurrentSession()}, {@code
+   * withStatelessOptions()}).
+   */
   static final NodeTenant PRIMARY = new NodeTenant(BalancedSession.PRIMARY, null);
 
   private final String node;

@@ -3,8 +3,8 @@ package dev.balanced.hibernate.internal;
 import org.hibernate.context.spi.CurrentTenantIdentifierResolver;
 
 /**
- * The tenant of sessions Hibernate opens for itself and of sessions opened past Balanced (stateless
- * sessions of the factory, {@code getCurrentSession()}): the primary, with no routing. Hibernate
+ * The tenant of sessions Hibernate opens for itself and of sessions opened past Balanced ({@code
+ * withStatelessOptions()}, {@code getCurrentSession()}): the primary, with no routing. Hibernate
  * asks this for every session builder; Balanced's own sessions then replace the answer with their
  * {@link NodeTenant}.
  */
