@@ -119,14 +119,18 @@ public final class RoutingSession implements BalancedSession {
 
   /**
    * {@code node}, this session's read node, could not be connected to: its reads go to the primary
-   * from now on, which has everything any replica had, so they never go back in time. A node named
-   * by an open {@code usingEngine} scope is not replaced: the caller asked for it.
+   * from now on, which has everything any replica had, so they never go back in time. A replica
+   * that an open {@code usingReplica} scope picked gives way to the read node the same way. A node
+   * named by an open {@code usingEngine} scope is not replaced: the caller asked for it.
    *
-   * @return whether the read node was replaced, so that the read may be tried again
+   * @return whether the node was replaced, so that the read may be tried again
    */
   boolean replaceUnreachableReadNode(Node node) {
     ScopeImpl scope = topScope();
-    if (node != readNode || node.isPrimary() || (scope != null && scope.node == node)) {
+    if (scope != null && scope.node == node) {
+      return !scope.named && scope.readReadNodeInstead();
+    }
+    if (node != readNode || node.isPrimary()) {
       return false;
     }
     readNode = router.topology().primary();
@@ -210,26 +214,39 @@ public final class RoutingSession implements BalancedSession {
     // Only a scope that names the primary approves strict-mode writes: with enabled=false a replica
     // name also gives the primary, and must not approve writes it would refuse in production.
     boolean namesPrimary = name.equalsIgnoreCase(PRIMARY) || name.equalsIgnoreCase("master");
-    return push(node, node.isPrimary() && namesPrimary);
+    return push(node, true, node.isPrimary() && namesPrimary);
   }
 
   @Override
   public Scope usingReplica() {
-    List<Node> replicas = router.topology().replicas();
-    if (readNode().isPrimary() && !replicas.isEmpty()) {
-      // The selector gave this session the primary (it serves reads); the caller asked for a
-      // replica.
-      // A replica the selector never gives reads (weight 0 under weighted) is not a candidate.
-      SelectorKind selector = router.settings().selector();
-      List<Node> serving = replicas.stream().filter(r -> r.servesReadsUnder(selector)).toList();
-      List<Node> candidates = serving.isEmpty() ? replicas : serving;
-      return push(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())), false);
+    if (readNode().isPrimary()) {
+      // The selector gave this session the primary (it serves reads, or no replica can be
+      // reached); the caller asked for a replica, and any that can be reached will do.
+      Node replica = reachableReplica();
+      if (replica != null) {
+        return push(replica, false, false);
+      }
     }
-    return push(null, false);
+    return push(null, false, false);
   }
 
-  private Scope push(Node node, boolean approvesWrites) {
-    ScopeImpl scope = new ScopeImpl(node, approvesWrites);
+  /**
+   * A random replica not known to be unreachable, preferring those the selector gives reads (under
+   * weighted, weight 0 never); {@code null} when none is left.
+   */
+  private Node reachableReplica() {
+    SelectorKind selector = router.settings().selector();
+    List<Node> reachable =
+        router.topology().replicas().stream().filter(r -> !r.isUnreachable()).toList();
+    List<Node> serving = reachable.stream().filter(r -> r.servesReadsUnder(selector)).toList();
+    List<Node> candidates = serving.isEmpty() ? reachable : serving;
+    return candidates.isEmpty()
+        ? null
+        : candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+  }
+
+  private Scope push(Node node, boolean named, boolean approvesWrites) {
+    ScopeImpl scope = new ScopeImpl(node, named, approvesWrites);
     if (scopes == null) {
       scopes = new ArrayDeque<>(2);
     }
@@ -277,17 +294,38 @@ public final class RoutingSession implements BalancedSession {
   }
 
   private final class ScopeImpl implements Scope {
-    /** The node reads go to; {@code null} means the session's replica. */
-    private final Node node;
+    /** The node reads go to; {@code null} means the session's read node. */
+    private Node node;
+
+    /**
+     * Whether the caller named {@link #node} ({@code usingEngine}): then it is never replaced. A
+     * replica that {@code usingReplica} picked gives way to the read node when it is unreachable.
+     */
+    private final boolean named;
 
     /** Whether strict mode lets writes through inside this scope: it names the primary. */
     private final boolean approvesWrites;
 
     private boolean closed;
 
-    ScopeImpl(Node node, boolean approvesWrites) {
+    ScopeImpl(Node node, boolean named, boolean approvesWrites) {
       this.node = node;
+      this.named = named;
       this.approvesWrites = approvesWrites;
+    }
+
+    /** Its picked replica is unreachable: reads go to the session's read node instead. */
+    private boolean readReadNodeInstead() {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "session#{} scope reads from {} instead of {} (reason: {})",
+            id(),
+            readNode().name(),
+            node.name(),
+            RouteReason.REPLICA_UNREACHABLE);
+      }
+      node = null;
+      return true;
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.balanced.BalancedSession;
+import dev.balanced.PinningContext;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
 import dev.balanced.testing.pg.PostgresCluster;
@@ -40,9 +41,10 @@ class ReplicaOutageTest {
 
   private void start(PgCluster cluster, int retrySeconds, Map<String, Object> settings) {
     this.cluster = cluster;
-    Map<String, Object> all = new HashMap<>(settings);
+    Map<String, Object> all = new HashMap<>();
     all.put("hibernate.balanced.primary.hikari.connectionTimeout", "1000");
     all.put("hibernate.balanced.replica_retry_seconds", String.valueOf(retrySeconds));
+    all.putAll(settings);
     db = PgBalanced.start(cluster, all);
   }
 
@@ -194,6 +196,95 @@ class ReplicaOutageTest {
     List<String> reads = readsOfNewSessions(4);
     assertTrue(reads.contains(bouncing.name() + " (selector)"), reads.toString());
     assertFalse(reads.stream().anyMatch(r -> r.startsWith("primary")), reads.toString());
+  }
+
+  /**
+   * A session that reads from the primary because no standby can be reached asks for a replica's
+   * reads: they tolerate lag, so the primary serves them rather than a standby known to be down.
+   */
+  @Test
+  void usingReplicaReadsFromThePrimaryWhenNoStandbyCanBeReached(PgCluster cluster) {
+    start(cluster, 60);
+    cluster.stop(cluster.standby(1));
+    cluster.stop(cluster.standby(2));
+    assertEquals(
+        List.of("primary (replica unreachable)", "primary (replica unreachable)"),
+        readsOfNewSessions(2));
+
+    try (EntityManager em = db.emf.createEntityManager();
+        BalancedSession.Scope ignored = em.unwrap(BalancedSession.class).usingReplica()) {
+      assertFalse(PgBalanced.readsFromStandby(em));
+    }
+  }
+
+  /**
+   * Under weighted selection with every standby at weight 0 the primary serves all reads, and
+   * {@code usingReplica} picks a standby for the scope. When the one it picked turns out to be
+   * down, the scope's read goes to the primary instead of failing.
+   */
+  @Test
+  void aReplicaPickedByUsingReplicaThatIsDownGivesWayToThePrimary(PgCluster cluster) {
+    Map<String, Object> weights = new HashMap<>();
+    weights.put("hibernate.balanced.replica_selector", "weighted");
+    weights.put("hibernate.balanced.primary.serves_reads", "true");
+    weights.put("hibernate.balanced.primary.weight", "1");
+    for (PgNode standby : cluster.standbys()) {
+      weights.put("hibernate.balanced.replicas." + standby.name() + ".weight", "0");
+    }
+    start(cluster, 60, weights);
+    cluster.stop(cluster.standby(1));
+    cluster.stop(cluster.standby(2));
+
+    try (EntityManager em = db.emf.createEntityManager()) {
+      BalancedSession session = em.unwrap(BalancedSession.class);
+      assertEquals("primary", session.currentEngine());
+      try (BalancedSession.Scope ignored = session.usingReplica()) {
+        String picked = session.currentEngine();
+        assertTrue(picked.startsWith("standby"), picked);
+        assertFalse(PgBalanced.readsFromStandby(em));
+        assertEquals("primary", session.currentEngine());
+      }
+    }
+  }
+
+  /**
+   * In {@code lsn} mode a request that must see its write asks the replicas whether they have
+   * replayed it. A replica known to be down is not asked: asking would wait out its pool's
+   * connection timeout (5 s here) on every such request.
+   */
+  @Test
+  void lsnModeDoesNotAskADownStandbyForItsPosition(PgCluster cluster) {
+    start(
+        cluster,
+        60,
+        Map.of(
+            "hibernate.balanced.consistency", "lsn",
+            "hibernate.balanced.token_secret", PgBalanced.SECRET,
+            "hibernate.balanced.primary.hikari.connectionTimeout", "5000"));
+    PgNode down = cluster.standby(1);
+    PgNode behind = cluster.standby(2);
+    cluster.stop(down);
+    assertTrue(readsOfNewSessions(2).contains("primary (replica unreachable)"));
+    cluster.pauseReplay(behind);
+    try {
+      String token;
+      try (PinningContext request = PinningContext.open()) {
+        db.inTransaction(em -> em.persist(new Account("lsn-outage", 1)));
+        token = request.token();
+      }
+
+      long started = System.nanoTime();
+      try (PinningContext request = PinningContext.open(token);
+          EntityManager em = db.emf.createEntityManager()) {
+        assertFalse(PgBalanced.readsFromStandby(em), "only the primary has the write");
+        assertEquals(
+            "read-your-writes", em.unwrap(BalancedSession.class).routeReason(), "why the primary");
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertTrue(took.compareTo(Duration.ofMillis(2500)) < 0, "took " + took);
+    } finally {
+      cluster.resumeReplay(behind);
+    }
   }
 
   /** {@code usingEngine} names the node to read from: it is not silently replaced. */
