@@ -52,7 +52,9 @@ class GreedyRoutingTest {
       assertEquals(
           "pin: write intent: persist of dev.balanced.hibernate.Item",
           em.unwrap(BalancedSession.class).routeReason());
-      assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
+      Item loaded = em.find(Item.class, 1L);
+      assertEquals("item-1@primary", loaded.getName());
+      assertTrue(loaded.postLoadCalled(), "JPA callbacks still run");
     }
     assertEquals("new", db.nameOnNode("primary", 1000));
     assertNull(db.nameOnNode("replica1", 1000));

@@ -9,6 +9,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
+import jakarta.persistence.PostLoad;
 import jakarta.persistence.PrePersist;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
@@ -40,8 +41,12 @@ public class Item {
   @Column(name = "tag")
   private Set<String> tags = new HashSet<>();
 
-  /** Set by the JPA callback, which must survive Balanced's own persist listener. */
+  /**
+   * Set by the JPA callbacks, which must survive Balanced's own persist and post-load listeners.
+   */
   @Transient private boolean prePersistCalled;
+
+  @Transient private boolean postLoadCalled;
 
   protected Item() {}
 
@@ -52,6 +57,15 @@ public class Item {
 
   public boolean prePersistCalled() {
     return prePersistCalled;
+  }
+
+  @PostLoad
+  void postLoad() {
+    postLoadCalled = true;
+  }
+
+  public boolean postLoadCalled() {
+    return postLoadCalled;
   }
 
   public Item(String name) {
