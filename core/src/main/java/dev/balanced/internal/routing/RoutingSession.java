@@ -128,7 +128,11 @@ public final class RoutingSession implements BalancedSession {
   boolean replaceUnreachableReadNode(Node node) {
     ScopeImpl scope = topScope();
     if (scope != null && scope.node == node) {
-      return !scope.named && scope.readReadNodeInstead();
+      if (scope.named) {
+        return false;
+      }
+      scope.readReadNodeInstead();
+      return true;
     }
     if (node != readNode || node.isPrimary()) {
       return false;
@@ -315,7 +319,7 @@ public final class RoutingSession implements BalancedSession {
     }
 
     /** Its picked replica is unreachable: reads go to the session's read node instead. */
-    private boolean readReadNodeInstead() {
+    private void readReadNodeInstead() {
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "session#{} scope reads from {} instead of {} (reason: {})",
@@ -325,7 +329,6 @@ public final class RoutingSession implements BalancedSession {
             RouteReason.REPLICA_UNREACHABLE);
       }
       node = null;
-      return true;
     }
 
     @Override
