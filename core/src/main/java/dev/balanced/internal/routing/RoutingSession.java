@@ -68,13 +68,8 @@ public final class RoutingSession implements BalancedSession {
                   ? RouteReason.REPLICA_UNREACHABLE
                   : RouteReason.SELECTOR;
       readNode = consistent;
-      if (consistent != selected && LOG.isDebugEnabled()) {
-        LOG.debug(
-            "session#{} reads from {} instead of {} (reason: {})",
-            id(),
-            consistent.name(),
-            selected.name(),
-            RouteReason.CONSISTENCY);
+      if (consistent != selected) {
+        logRedirect("reads", consistent, selected, RouteReason.CONSISTENCY);
       }
     }
     return readNode;
@@ -139,15 +134,21 @@ public final class RoutingSession implements BalancedSession {
     }
     readNode = router.topology().primary();
     readNodeReason = RouteReason.REPLICA_UNREACHABLE;
+    logRedirect("reads", readNode, node, readNodeReason);
+    return true;
+  }
+
+  /** DEBUG: {@code what} now goes to {@code node} instead of {@code planned}, and why. */
+  private void logRedirect(String what, Node node, Node planned, RouteReason reason) {
     if (LOG.isDebugEnabled()) {
       LOG.debug(
-          "session#{} reads from {} instead of {} (reason: {})",
+          "session#{} {} from {} instead of {} (reason: {})",
           id(),
-          readNode.name(),
+          what,
           node.name(),
-          readNodeReason);
+          planned.name(),
+          reason);
     }
-    return true;
   }
 
   private ScopeImpl topScope() {
@@ -320,14 +321,7 @@ public final class RoutingSession implements BalancedSession {
 
     /** Its picked replica is unreachable: reads go to the session's read node instead. */
     private void readReadNodeInstead() {
-      if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "session#{} scope reads from {} instead of {} (reason: {})",
-            id(),
-            readNode().name(),
-            node.name(),
-            RouteReason.REPLICA_UNREACHABLE);
-      }
+      logRedirect("scope reads", readNode(), node, RouteReason.REPLICA_UNREACHABLE);
       node = null;
     }
 
