@@ -70,8 +70,12 @@ final class H2Bench {
     return settings;
   }
 
-  /** An entity manager factory with {@code connectionSettings} and nothing else that differs. */
-  static EntityManagerFactory entityManagerFactory(Map<String, Object> connectionSettings) {
+  /**
+   * An entity manager factory with {@code connectionSettings} and nothing else that differs,
+   * managing {@link BenchItem} and {@code moreEntities}.
+   */
+  static EntityManagerFactory entityManagerFactory(
+      Map<String, Object> connectionSettings, Class<?>... moreEntities) {
     Map<String, Object> settings = new LinkedHashMap<>(connectionSettings);
     settings.put("hibernate.hbm2ddl.auto", "none");
     settings.put("jakarta.persistence.sharedCache.mode", "NONE");
@@ -79,6 +83,9 @@ final class H2Bench {
     settings.put("hibernate.show_sql", "false");
     HibernatePersistenceConfiguration configuration =
         new HibernatePersistenceConfiguration("balanced-benchmarks").managedClass(BenchItem.class);
+    for (Class<?> entity : moreEntities) {
+      configuration.managedClass(entity);
+    }
     settings.forEach(configuration::property);
     return configuration.createEntityManagerFactory();
   }
