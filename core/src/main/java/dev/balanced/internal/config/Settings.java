@@ -60,9 +60,11 @@ public final class Settings {
           "replica_retry_seconds",
           10,
           1,
-          "How long a replica that could not be connected to is left out of the selection before"
-              + " one unit of work tries it again; sooner when its pool has reconnected in the"
-              + " background.");
+          "How long a replica that could not be connected to, and whose pool does not reconnect on"
+              + " its own (hikari.minimumIdle=0), is left out of the selection before one unit of"
+              + " work tries it again. A pool with minimumIdle above 0 (HikariCP's default) keeps"
+              + " reconnecting in the background, and the replica serves reads again once it"
+              + " has.");
 
   public static final Setting<Consistency> CONSISTENCY =
       Setting.choice(

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A database node and its own connection pool. A replica that cannot be connected to is marked
- * unreachable and left out of the selection until its pool has reconnected in the background, or
- * until {@code replica_retry_seconds} have passed, when one caller may try it again.
+ * unreachable and left out of the selection until its pool has reconnected in the background. A
+ * pool that does not reconnect on its own ({@code minimumIdle=0}) is tried again by one caller
+ * every {@code replica_retry_seconds}.
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
@@ -111,11 +112,14 @@ public final class Node {
       // HikariCP's timeout says only that it timed out; the driver's failure says why.
       Throwable why = e.getCause() != null ? e.getCause() : e;
       LOG.warn(
-          "replica {} cannot be reached ({}); its reads go to other nodes, and it is tried again"
-              + " when its pool reconnects or in {} s",
+          "replica {} cannot be reached ({}); its reads go to other nodes until {}",
           name,
           Secrets.maskUrl(String.valueOf(why.getMessage())),
-          TimeUnit.NANOSECONDS.toSeconds(retryNanos));
+          poolKeepsReconnecting()
+              ? "its pool has reconnected"
+              : "a unit of work tries it again in "
+                  + TimeUnit.NANOSECONDS.toSeconds(retryNanos)
+                  + " s (minimumIdle=0: its pool does not reconnect on its own)");
     }
   }
 
@@ -126,22 +130,33 @@ public final class Node {
 
   /**
    * Whether a session may be given this node to read from: it is reachable, its pool has
-   * reconnected, or its retry is due and this caller takes it (the retry time moves on, so others
-   * wait for the outcome). Call it only for a node the caller is about to use.
+   * reconnected, or, for a pool that does not reconnect on its own, its retry is due and this
+   * caller takes it (the retry time moves on, so others wait for the outcome). Call it only for a
+   * node the caller is about to use.
    */
   public boolean isAvailable() {
     long at = retryAt.get();
     if (at == REACHABLE || reconnectedInBackground()) {
       return true;
     }
+    if (poolKeepsReconnecting()) {
+      // The pool's own attempts show when the replica is back; a caller trying it while it is
+      // still down would only wait out connectionTimeout (30 s by default).
+      return false;
+    }
     long now = System.nanoTime();
     return now - at >= 0 && retryAt.compareAndSet(at, now + retryNanos);
   }
 
   /**
-   * HikariCP keeps trying to refill a pool below its minimum idle size; an idle connection in the
-   * pool of an unreachable node means it has connected again.
+   * HikariCP keeps trying to refill a pool below its minimum idle size, backing off to one attempt
+   * every 5 s, for as long as the pool runs. Read each time: minimumIdle can be changed at runtime.
    */
+  private boolean poolKeepsReconnecting() {
+    return pool.getMinimumIdle() > 0;
+  }
+
+  /** An idle connection in the pool of an unreachable node means it has connected again. */
   private boolean reconnectedInBackground() {
     HikariPoolMXBean state = pool.getHikariPoolMXBean();
     return state != null && state.getIdleConnections() > 0;

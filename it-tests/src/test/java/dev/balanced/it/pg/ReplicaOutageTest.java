@@ -15,6 +15,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ class ReplicaOutageTest {
 
   /**
    * Balanced over {@code cluster} whose pools give up on a dead node after 1 s (HikariCP's default
-   * is 30 s), and which tries an unreachable replica again after {@code retrySeconds}.
+   * is 30 s), and which tries an unreachable replica again after {@code retrySeconds} (PgBalanced
+   * gives pools minimumIdle=0, so they do not reconnect on their own).
    */
   private void start(PgCluster cluster, int retrySeconds) {
     start(cluster, retrySeconds, Map.of());
@@ -196,6 +198,29 @@ class ReplicaOutageTest {
     List<String> reads = readsOfNewSessions(4);
     assertTrue(reads.contains(bouncing.name() + " (selector)"), reads.toString());
     assertFalse(reads.stream().anyMatch(r -> r.startsWith("primary")), reads.toString());
+  }
+
+  /**
+   * A standby whose pool reconnects on its own (minimumIdle above 0, HikariCP's default) is not
+   * tried by a unit of work while it is down, however long that lasts: only the first to find it
+   * down waits for its pool.
+   */
+  @Test
+  void aStandbyWhosePoolReconnectsIsNotTriedAgainByAUnitOfWork(PgCluster cluster)
+      throws InterruptedException {
+    PgNode down = cluster.standby(1);
+    PgNode up = cluster.standby(2);
+    start(
+        cluster,
+        1,
+        Map.of("hibernate.balanced.replicas." + down.name() + ".hikari.minimumIdle", "1"));
+    cluster.stop(down);
+    Thread.sleep(600); // past HikariCP's 500 ms in which it hands out an idle connection unchecked
+    assertTrue(readsOfNewSessions(2).contains("primary (replica unreachable)"));
+
+    Thread.sleep(1_100); // replica_retry_seconds=1 has passed; the standby is still down
+
+    assertEquals(Collections.nCopies(6, up.name() + " (selector)"), readsOfNewSessions(6));
   }
 
   /**
