@@ -9,6 +9,7 @@ import dev.balanced.BalancedConfigurationException;
 import dev.balanced.testing.H2Nodes;
 import java.util.HashMap;
 import java.util.Map;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.junit.jupiter.api.Test;
 
 /** Bad configuration fails at startup, through Hibernate, with a message that says what to fix. */
@@ -19,16 +20,37 @@ class ConfigurationTest {
       Map<String, Object> all = new HashMap<>(nodes.settings("hibernate.balanced."));
       all.put("hibernate.balanced.primary.password", "s3cr3t-pw");
       all.putAll(settings);
-      RuntimeException e =
-          assertThrows(RuntimeException.class, () -> BalancedH2.factory(nodes, all).close());
-      for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof BalancedConfigurationException bce) {
-          assertFalse(bce.getMessage().contains("s3cr3t-pw"), bce.getMessage());
-          return bce;
-        }
-      }
-      throw new AssertionError("no BalancedConfigurationException in " + e, e);
+      return configurationException(
+          assertThrows(RuntimeException.class, () -> BalancedH2.factory(nodes, all).close()));
     }
+  }
+
+  /**
+   * Startup of Hibernate on a connection of its own ({@code hibernate.connection.url}) with {@code
+   * balanced} settings besides: a setup that ran on that connection alone before.
+   */
+  private static BalancedConfigurationException failureBesidesOwnConnection(
+      H2Nodes nodes, Map<String, Object> balanced) {
+    HibernatePersistenceConfiguration configuration =
+        new HibernatePersistenceConfiguration("own-connection")
+            .managedClass(Item.class)
+            .property("hibernate.connection.url", nodes.url("primary"))
+            .property("hibernate.connection.username", "sa")
+            .property("hibernate.cache.use_second_level_cache", "false");
+    balanced.forEach(configuration::property);
+    return configurationException(
+        assertThrows(
+            RuntimeException.class, () -> configuration.createEntityManagerFactory().close()));
+  }
+
+  private static BalancedConfigurationException configurationException(RuntimeException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof BalancedConfigurationException bce) {
+        assertFalse(bce.getMessage().contains("s3cr3t-pw"), bce.getMessage());
+        return bce;
+      }
+    }
+    throw new AssertionError("no BalancedConfigurationException in " + e, e);
   }
 
   private static void assertMentions(BalancedConfigurationException e, String... parts) {
@@ -43,6 +65,34 @@ class ConfigurationTest {
         failure(Map.of("hibernate.balanced.mdoe", "strict")),
         "hibernate.balanced.mdoe",
         "hibernate.balanced.{consistency, enabled, lsn_refresh_ms, lsn_wait_ms, mode,");
+  }
+
+  /**
+   * Balanced settings without the primary URL are a mistake, not a wish to run without Balanced:
+   * the application would run on its own connection alone and never say so.
+   */
+  @Test
+  void aMisspeltPrimaryUrlIsRejectedNotIgnored() {
+    try (H2Nodes nodes = H2Nodes.start("replica1")) {
+      assertMentions(
+          failureBesidesOwnConnection(
+              nodes,
+              Map.of(
+                  "hibernate.balanced.primary.ulr", nodes.url("primary"),
+                  "hibernate.balanced.replicas.replica1.url", nodes.url("replica1"))),
+          "Unknown setting 'hibernate.balanced.primary.ulr'");
+    }
+  }
+
+  @Test
+  void replicasWithoutAPrimaryUrlAreRejected() {
+    try (H2Nodes nodes = H2Nodes.start("replica1")) {
+      assertMentions(
+          failureBesidesOwnConnection(
+              nodes, Map.of("hibernate.balanced.replicas.replica1.url", nodes.url("replica1"))),
+          "Missing setting 'hibernate.balanced.primary.url'",
+          "JDBC URL of the primary");
+    }
   }
 
   @Test

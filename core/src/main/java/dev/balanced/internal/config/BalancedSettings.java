@@ -33,9 +33,18 @@ public record BalancedSettings(
   private static final Set<String> NODE_KEYS =
       Set.of(Settings.URL, Settings.USERNAME, Settings.PASSWORD, Settings.WEIGHT.key());
 
-  /** Whether {@code raw} asks for Balanced at all: the primary URL is what switches it on. */
+  /**
+   * Whether {@code raw} asks for Balanced at all: it has a setting under {@code prefix}. Then
+   * {@link #parse} requires the primary URL, so that a misspelt or forgotten one fails at startup
+   * instead of leaving the application on one database without a word.
+   */
   public static boolean isConfigured(Map<String, ?> raw, String prefix) {
-    return raw.get(prefix + Settings.PRIMARY + Settings.URL) != null;
+    for (Map.Entry<String, ?> setting : raw.entrySet()) {
+      if (setting.getKey().startsWith(prefix) && setting.getValue() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -13,9 +13,10 @@ import org.hibernate.service.spi.ServiceContributor;
 import org.hibernate.service.spi.ServiceRegistryImplementor;
 
 /**
- * Switches Balanced on when {@code hibernate.balanced.primary.url} is set, and leaves Hibernate
- * untouched otherwise. Validates every {@code hibernate.balanced.*} setting before anything starts,
- * then contributes the connection provider, the tenant resolver and the cache-key fix.
+ * Switches Balanced on when any {@code hibernate.balanced.*} setting is present, and leaves
+ * Hibernate untouched otherwise. Validates every one of them before anything starts (the primary
+ * URL is required), then contributes the connection provider, the tenant resolver and the cache-key
+ * fix.
  */
 public final class BalancedServiceContributor implements ServiceContributor {
 
@@ -36,7 +37,7 @@ public final class BalancedServiceContributor implements ServiceContributor {
                 + conflicting
                 + "' conflicts with Balanced, which provides it when '"
                 + Settings.HIBERNATE_PREFIX
-                + "primary.url' is set: remove one of them");
+                + "*' settings are present: remove one of them");
       }
     }
     BalancedSettings parsed = BalancedSettings.parse(settings, Settings.HIBERNATE_PREFIX);
