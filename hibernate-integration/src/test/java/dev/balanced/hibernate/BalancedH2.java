@@ -70,6 +70,18 @@ final class BalancedH2 implements AutoCloseable {
     return configuration.createEntityManagerFactory();
   }
 
+  /**
+   * Plain Hibernate on a connection of its own ({@code hibernate.connection.url}) to the primary,
+   * with no {@code hibernate.balanced.*} setting.
+   */
+  static HibernatePersistenceConfiguration withOwnConnection(H2Nodes nodes) {
+    return new HibernatePersistenceConfiguration("own-connection")
+        .managedClass(Item.class)
+        .property("hibernate.connection.url", nodes.url("primary"))
+        .property("hibernate.connection.username", "sa")
+        .property("hibernate.cache.use_second_level_cache", "false");
+  }
+
   static RoutingConnectionProvider provider(EntityManagerFactory emf) {
     return (RoutingConnectionProvider)
         emf.unwrap(SessionFactoryImplementor.class)

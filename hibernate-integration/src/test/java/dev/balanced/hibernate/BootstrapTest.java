@@ -25,7 +25,6 @@ import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.engine.jdbc.connections.spi.DatabaseConnectionInfo;
 import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
-import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.hibernate.jpa.HibernatePersistenceProvider;
 import org.junit.jupiter.api.Test;
 
@@ -171,15 +170,10 @@ class BootstrapTest {
   }
 
   @Test
-  void withoutThePrimaryUrlHibernateIsUntouched() {
+  void withoutBalancedSettingsHibernateIsUntouched() {
     try (H2Nodes nodes = BalancedH2.nodesWithSchema()) {
-      HibernatePersistenceConfiguration configuration =
-          new HibernatePersistenceConfiguration("plain")
-              .managedClass(Item.class)
-              .property("hibernate.connection.url", nodes.url("primary"))
-              .property("hibernate.connection.username", "sa")
-              .property("hibernate.cache.use_second_level_cache", "false");
-      try (EntityManagerFactory emf = configuration.createEntityManagerFactory();
+      try (EntityManagerFactory emf =
+              BalancedH2.withOwnConnection(nodes).createEntityManagerFactory();
           EntityManager em = emf.createEntityManager()) {
         assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
         assertThrows(PersistenceException.class, () -> em.unwrap(BalancedSession.class));

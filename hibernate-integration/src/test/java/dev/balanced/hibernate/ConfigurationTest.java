@@ -31,12 +31,7 @@ class ConfigurationTest {
    */
   private static BalancedConfigurationException failureBesidesOwnConnection(
       H2Nodes nodes, Map<String, Object> balanced) {
-    HibernatePersistenceConfiguration configuration =
-        new HibernatePersistenceConfiguration("own-connection")
-            .managedClass(Item.class)
-            .property("hibernate.connection.url", nodes.url("primary"))
-            .property("hibernate.connection.username", "sa")
-            .property("hibernate.cache.use_second_level_cache", "false");
+    HibernatePersistenceConfiguration configuration = BalancedH2.withOwnConnection(nodes);
     balanced.forEach(configuration::property);
     return configurationException(
         assertThrows(
