@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * <p>Each side is measured as in the benchmarks: over the same H2 database, the baseline through a
  * plain HikariCP pool, Balanced through a primary and a replica at that database. Allocation is
  * HotSpot's per-thread counter, unaffected by timing and garbage collection. Per statement (or row)
- * is the growth from a unit of work with one to one with {@link #MANY}; whatever the two sides
- * share (the driver, the pool, Hibernate) cancels out.
+ * is the growth from a unit of work with {@link #FEW} to one with {@link #MANY}, beyond the
+ * baseline's; whatever the two sides share (the driver, the pool, Hibernate) cancels out.
  */
 class HotPathAllocationTest {
   private static final String SELECT = "select name, amount from bench_item where id = ?";
