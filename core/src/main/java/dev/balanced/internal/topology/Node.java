@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A database node and its own connection pool. A replica that cannot be connected to is marked
- * unreachable and left out of the selection until its pool has reconnected in the background. A
- * pool that does not reconnect on its own ({@code minimumIdle=0}) is tried again by one caller
- * every {@code replica_retry_seconds}.
+ * unreachable, its idle connections are evicted, and it is left out of the selection until its pool
+ * has reconnected in the background. A pool that does not reconnect on its own ({@code
+ * minimumIdle=0}) is tried again by one caller every {@code replica_retry_seconds}.
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
@@ -99,15 +99,31 @@ public final class Node {
   }
 
   /**
-   * HikariCP times out both when its database cannot be reached and when all its connections are
-   * busy; only in the first case does it give the connection failure as the cause.
+   * HikariCP times out both when its database cannot be reached and when all its connections are in
+   * use. A connection failure as the cause means the first. So does a timeout with fewer
+   * connections than the pool's maximum, which the pool could not open: a database that stopped
+   * answering (a network partition, a frozen host) fails no connection within the pool's timeout,
+   * as the driver's login timeout is longer and a connection check that times out may report no
+   * error. A pool at its maximum was busy. (Its total, unlike its active count, does not dip while
+   * a returned connection is handed to the next waiter.)
    */
-  private static boolean cannotConnect(SQLException e) {
-    return !(e instanceof SQLTransientConnectionException) || e.getCause() != null;
+  private boolean cannotConnect(SQLException e) {
+    if (!(e instanceof SQLTransientConnectionException) || e.getCause() != null) {
+      return true;
+    }
+    HikariPoolMXBean state = pool.getHikariPoolMXBean();
+    return state != null && state.getTotalConnections() < pool.getMaximumPoolSize();
   }
 
   private void markUnreachable(SQLException e) {
     long previous = retryAt.getAndSet(System.nanoTime() + retryNanos);
+    // An idle connection is the sign that the node is back (reconnectedInBackground), so none made
+    // before the failure may stay: after a network partition, which resets nothing, they are as
+    // dead as the one that failed, and the pool would hand them out one check timeout at a time.
+    HikariPoolMXBean state = pool.getHikariPoolMXBean();
+    if (state != null) {
+      state.softEvictConnections();
+    }
     if (previous == REACHABLE) {
       // HikariCP's timeout says only that it timed out; the driver's failure says why.
       Throwable why = e.getCause() != null ? e.getCause() : e;

@@ -123,9 +123,7 @@ class ReplicaOutageTest {
 
     Thread.sleep(1_100); // replica_retry_seconds=1: then one session may try it again
 
-    List<String> reads = readsOfNewSessions(4);
-    assertTrue(reads.contains(bouncing.name() + " (selector)"), reads.toString());
-    assertFalse(reads.stream().anyMatch(r -> r.startsWith("primary")), reads.toString());
+    assertServesReadsAgain(bouncing);
   }
 
   /**
@@ -187,17 +185,8 @@ class ReplicaOutageTest {
     assertTrue(readsOfNewSessions(2).contains("primary (replica unreachable)"));
     cluster.start(bouncing);
 
-    HikariPoolMXBean pool =
-        db.router().topology().node(bouncing.name()).pool().getHikariPoolMXBean();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (pool.getIdleConnections() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertTrue(pool.getIdleConnections() > 0, "the pool reconnected within 30 s");
-
-    List<String> reads = readsOfNewSessions(4);
-    assertTrue(reads.contains(bouncing.name() + " (selector)"), reads.toString());
-    assertFalse(reads.stream().anyMatch(r -> r.startsWith("primary")), reads.toString());
+    awaitIdle(pool(bouncing), 1);
+    assertServesReadsAgain(bouncing);
   }
 
   /**
@@ -221,6 +210,107 @@ class ReplicaOutageTest {
     Thread.sleep(1_100); // replica_retry_seconds=1 has passed; the standby is still down
 
     assertEquals(Collections.nCopies(6, up.name() + " (selector)"), readsOfNewSessions(6));
+  }
+
+  /**
+   * A standby cut off by the network refuses nothing and resets nothing: its pooled connections
+   * look alive until one fails its check (here after 1 s), and a pool that checks only some of them
+   * before it times out leaves the others idle, as dead as the ones that failed. The unit of work
+   * that finds the standby so reads from the primary, and those stale connections are not taken for
+   * a reconnection: no later unit of work waits on the standby until it answers again.
+   */
+  @Test
+  void aStandbyCutOffByTheNetworkIsNotTakenBackForItsStaleConnections(PgCluster cluster)
+      throws Exception {
+    PgNode cutOff = cluster.standby(1);
+    PgNode up = cluster.standby(2);
+    try (NetworkCut network = NetworkCut.to(cutOff.port())) {
+      startBehind(
+          cluster,
+          network,
+          cutOff,
+          Map.of(
+              "maximumPoolSize", "8",
+              "minimumIdle", "8",
+              "connectionTimeout", "1000",
+              "validationTimeout", "500"));
+      HikariPoolMXBean pool = pool(cutOff);
+      awaitIdle(pool, 8);
+      Thread.sleep(
+          600); // past HikariCP's 500 ms in which it hands out an idle connection unchecked
+
+      network.cut();
+      assertEquals(
+          List.of("primary (replica unreachable)", up.name() + " (selector)"),
+          readsOfNewSessions(2));
+      Thread.sleep(1_100); // replica_retry_seconds=1 has passed; the standby is still cut off
+      assertEquals(Collections.nCopies(6, up.name() + " (selector)"), readsOfNewSessions(6));
+
+      network.restore();
+      awaitIdle(pool, 1);
+      assertServesReadsAgain(cutOff);
+    }
+  }
+
+  /**
+   * A pool with no idle connection to check opens a new one, which a cut-off standby never answers:
+   * the pool times out before the driver's login timeout, so it has no connection failure to give,
+   * only that it could not open a connection it had room for. That is an outage, not a busy pool.
+   */
+  @Test
+  void aStandbyCutOffByTheNetworkBeforeItsPoolConnectedGivesWayToThePrimary(PgCluster cluster)
+      throws Exception {
+    PgNode cutOff = cluster.standby(1);
+    PgNode up = cluster.standby(2);
+    try (NetworkCut network = NetworkCut.to(cutOff.port())) {
+      // HikariCP sets the login timeout to 2 s here, after its own 1.5 s.
+      startBehind(
+          cluster, network, cutOff, Map.of("minimumIdle", "0", "connectionTimeout", "1500"));
+      network.cut();
+
+      assertEquals(
+          List.of(
+              "primary (replica unreachable)",
+              up.name() + " (selector)",
+              up.name() + " (selector)"),
+          readsOfNewSessions(3));
+    }
+  }
+
+  /**
+   * Balanced as {@link #start}, with {@code standby} reached through {@code network}, its pool
+   * configured by {@code hikari}, and {@code replica_retry_seconds=1}.
+   */
+  private void startBehind(
+      PgCluster cluster, NetworkCut network, PgNode standby, Map<String, String> hikari) {
+    String replica = "hibernate.balanced.replicas." + standby.name();
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(
+        replica + ".url",
+        "jdbc:postgresql://127.0.0.1:" + network.port() + "/" + standby.database());
+    hikari.forEach((property, value) -> settings.put(replica + ".hikari." + property, value));
+    start(cluster, 1, settings);
+  }
+
+  private HikariPoolMXBean pool(PgNode standby) {
+    return db.router().topology().node(standby.name()).pool().getHikariPoolMXBean();
+  }
+
+  /** Of 4 new units of work, some read from {@code standby} and none from the primary. */
+  private void assertServesReadsAgain(PgNode standby) {
+    List<String> reads = readsOfNewSessions(4);
+    assertTrue(reads.contains(standby.name() + " (selector)"), reads.toString());
+    assertFalse(reads.stream().anyMatch(r -> r.startsWith("primary")), reads.toString());
+  }
+
+  private static void awaitIdle(HikariPoolMXBean pool, int idle) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (pool.getIdleConnections() < idle && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(
+        pool.getIdleConnections() >= idle,
+        "the pool has " + idle + " idle connection(s) within 30 s: " + pool.getIdleConnections());
   }
 
   /**
