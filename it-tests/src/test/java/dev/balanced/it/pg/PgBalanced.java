@@ -1,5 +1,6 @@
 package dev.balanced.it.pg;
 
+import dev.balanced.BalancedSession;
 import dev.balanced.hibernate.internal.RoutingConnectionProvider;
 import dev.balanced.internal.routing.Router;
 import dev.balanced.testing.Pools;
@@ -8,7 +9,9 @@ import dev.balanced.testing.pg.PgNode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
@@ -64,6 +67,18 @@ final class PgBalanced implements AutoCloseable {
   static int servingPort(EntityManager em) {
     return ((Number) em.createNativeQuery("select inet_server_port()").getSingleResult())
         .intValue();
+  }
+
+  /** Where each of {@code count} new units of work read, and why: "standby2 (selector)". */
+  List<String> readsOfNewSessions(int count) {
+    List<String> reads = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      try (EntityManager em = emf.createEntityManager()) {
+        String node = node(servingPort(em)).name();
+        reads.add(node + " (" + em.unwrap(BalancedSession.class).routeReason() + ")");
+      }
+    }
+    return reads;
   }
 
   /** Whether this entity manager's next read is served by a standby. */

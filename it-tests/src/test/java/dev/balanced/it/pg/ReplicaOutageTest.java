@@ -14,7 +14,6 @@ import dev.balanced.testing.pg.PostgresCluster;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -63,16 +62,8 @@ class ReplicaOutageTest {
     }
   }
 
-  /** Where each of {@code count} new units of work read, and why: "standby2 (selector)". */
   private List<String> readsOfNewSessions(int count) {
-    List<String> reads = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      try (EntityManager em = db.emf.createEntityManager()) {
-        String node = db.node(PgBalanced.servingPort(em)).name();
-        reads.add(node + " (" + em.unwrap(BalancedSession.class).routeReason() + ")");
-      }
-    }
-    return reads;
+    return db.readsOfNewSessions(count);
   }
 
   @Test
