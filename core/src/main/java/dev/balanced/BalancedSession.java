@@ -46,8 +46,9 @@ public interface BalancedSession {
   /**
    * Why the next read goes to {@link #currentEngine()}: {@code "selector"}, {@code "pin"} (with the
    * pin's reason, e.g. {@code "pin: write intent: persist of com.example.Item"}), {@code "scope"},
-   * {@code "read-your-writes"} (a consistency token rules the replicas out) or {@code "read-only
-   * session"}. For display and diagnostics; the wording may change.
+   * {@code "read-your-writes"} (a consistency token rules the replicas out), {@code "read-only
+   * session"}, {@code "replica unreachable"} or {@code "replica behind"} (no replica could be used,
+   * so the primary serves). For display and diagnostics; the wording may change.
    */
   String routeReason();
 

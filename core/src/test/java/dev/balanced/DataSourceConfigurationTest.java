@@ -184,4 +184,27 @@ class DataSourceConfigurationTest {
         "greedy | strict");
     assertMentions(failure(settings("balanced.mdoe", "strict")), "Unknown setting 'balanced.mdoe'");
   }
+
+  @Test
+  void aLagLimitNeedsAPostgresqlPrimary() {
+    assertMentions(
+        failure(settings("balanced.max_replica_lag_ms", "5000")),
+        "'balanced.max_replica_lag_ms'",
+        "[5000]",
+        "PostgreSQL",
+        "'balanced.primary.url'",
+        "expected a jdbc:postgresql: URL, or 0");
+  }
+
+  @Test
+  void lagSettingsOutOfRangeAreRefused() {
+    assertMentions(
+        failure(settings("balanced.max_replica_lag_ms", "-1")),
+        "'balanced.max_replica_lag_ms'",
+        "[-1]");
+    assertMentions(
+        failure(settings("balanced.replica_lag_check_ms", "5")),
+        "'balanced.replica_lag_check_ms'",
+        "[5]");
+  }
 }

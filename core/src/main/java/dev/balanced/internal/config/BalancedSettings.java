@@ -25,6 +25,8 @@ public record BalancedSettings(
     SelectorKind selector,
     boolean primaryServesReads,
     int replicaRetrySeconds,
+    int maxReplicaLagMs,
+    int replicaLagCheckMs,
     NodeSettings primary,
     List<NodeSettings> replicas,
     ConsistencySettings consistency) {
@@ -151,10 +153,13 @@ public record BalancedSettings(
             Settings.REPLICA_SELECTOR.read(raw, prefix),
             Settings.PRIMARY_SERVES_READS.read(raw, prefix),
             Settings.REPLICA_RETRY_SECONDS.read(raw, prefix),
+            Settings.MAX_REPLICA_LAG_MS.read(raw, prefix),
+            Settings.REPLICA_LAG_CHECK_MS.read(raw, prefix),
             primary,
             Collections.unmodifiableList(replicas),
             consistency(raw, prefix, primary));
     settings.checkWeights();
+    settings.checkLagNeedsPostgres();
     return settings;
   }
 
@@ -165,6 +170,8 @@ public record BalancedSettings(
           Settings.REPLICA_SELECTOR.key(),
           Settings.PRIMARY_SERVES_READS.key(),
           Settings.REPLICA_RETRY_SECONDS.key(),
+          Settings.MAX_REPLICA_LAG_MS.key(),
+          Settings.REPLICA_LAG_CHECK_MS.key(),
           Settings.CONSISTENCY.key(),
           Settings.PIN_SECONDS.key(),
           Settings.LSN_WAIT_MS.key(),
@@ -269,6 +276,24 @@ public record BalancedSettings(
     int weight = Settings.WEIGHT.readAt(raw, nodePrefix, nodePrefix + Settings.WEIGHT.key());
     return new NodeSettings(
         name, nodePrefix, raw.get(nodePrefix + Settings.URL), username, password, weight, hikari);
+  }
+
+  /** Replicas' lag is measured in WAL positions, which only PostgreSQL has. */
+  private void checkLagNeedsPostgres() {
+    if (maxReplicaLagMs > 0 && !primary.url().startsWith("jdbc:postgresql:")) {
+      throw new BalancedConfigurationException(
+          "Invalid value ["
+              + maxReplicaLagMs
+              + "] for setting '"
+              + prefix
+              + Settings.MAX_REPLICA_LAG_MS.key()
+              + "': replica lag is measured in WAL positions, which need PostgreSQL, but '"
+              + primary.keyPrefix()
+              + Settings.URL
+              + "' is ["
+              + Secrets.maskUrl(primary.url())
+              + "]; expected a jdbc:postgresql: URL, or 0 (no lag limit)");
+    }
   }
 
   private void checkWeights() {

@@ -66,6 +66,23 @@ public final class Settings {
               + " reconnecting in the background, and the replica serves reads again once it"
               + " has.");
 
+  public static final Setting<Integer> MAX_REPLICA_LAG_MS =
+      Setting.integer(
+          "max_replica_lag_ms",
+          0,
+          0,
+          "PostgreSQL: a replica further behind the primary than this is left out of the selection"
+              + " until it has caught up, measured every replica_lag_check_ms. 0 measures nothing"
+              + " and never leaves a replica out for lag.");
+
+  public static final Setting<Integer> REPLICA_LAG_CHECK_MS =
+      Setting.integer(
+          "replica_lag_check_ms",
+          1000,
+          10,
+          "max_replica_lag_ms: how often the primary's WAL position and each replica's replay"
+              + " position are read, on a thread of Balanced's; lag is known to within this.");
+
   public static final Setting<Consistency> CONSISTENCY =
       Setting.choice(
           "consistency",

@@ -85,7 +85,7 @@ public final class ReadYourWrites {
       return selected;
     }
     for (Node replica : replicas) {
-      if (Lsn.reached(positions.cached(replica), lsn) && !replica.isUnreachable()) {
+      if (Lsn.reached(positions.cached(replica), lsn) && replica.isUsable()) {
         return replica;
       }
     }
@@ -95,9 +95,10 @@ public final class ReadYourWrites {
         return selected;
       }
       for (Node replica : replicas) {
-        // An unreachable replica is not asked: that would cost the pool's connection timeout.
+        // An unreachable replica is not asked (that would cost the pool's connection timeout), nor
+        // one too far behind to be given reads.
         if (replica != selected
-            && !replica.isUnreachable()
+            && replica.isUsable()
             && Lsn.reached(positions.refresh(replica), lsn)) {
           return replica;
         }

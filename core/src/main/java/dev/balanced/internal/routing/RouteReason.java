@@ -15,7 +15,9 @@ public enum RouteReason {
   /** The session was opened read-only and stays on its replica. */
   READ_ONLY_SESSION("read-only session"),
   /** The session's replica could not be connected to; it reads from the primary instead. */
-  REPLICA_UNREACHABLE("replica unreachable");
+  REPLICA_UNREACHABLE("replica unreachable"),
+  /** Every replica that could serve the session was further behind than max_replica_lag_ms. */
+  REPLICA_BEHIND("replica behind");
 
   private final String label;
 

@@ -61,8 +61,8 @@ public final class Router implements AutoCloseable {
   }
 
   /**
-   * The read node of a new session: the selector's choice, or while that node is unreachable,
-   * another choice of the selector's, else any available read node, else the primary.
+   * The read node of a new session: the selector's choice, or while that node is unreachable or
+   * behind, another choice of the selector's, else any available read node, else the primary.
    */
   Node selectReadNode() {
     Node selected = selector.select();
@@ -84,14 +84,24 @@ public final class Router implements AutoCloseable {
       }
     }
     if (RoutingSession.LOG.isDebugEnabled()) {
-      RoutingSession.LOG.debug("no replica can be reached: a session reads from the primary");
+      RoutingSession.LOG.debug("no replica can be used: a session reads from the primary");
     }
     return topology.primary();
   }
 
-  /** Whether {@code readNode} is the primary only because no replica could be reached. */
+  /** Whether {@code readNode} is the primary only because no replica could be used. */
   boolean isFallback(Node readNode) {
     return readNode.isPrimary() && !primaryIsReadNode;
+  }
+
+  /** Why no replica could be used: some that can be reached are behind, or none can be reached. */
+  RouteReason fallbackReason() {
+    for (Node replica : topology.replicas()) {
+      if (replica.isBehind() && !replica.isUnreachable()) {
+        return RouteReason.REPLICA_BEHIND;
+      }
+    }
+    return RouteReason.REPLICA_UNREACHABLE;
   }
 
   ReadYourWrites readYourWrites() {

@@ -64,9 +64,7 @@ public final class RoutingSession implements BalancedSession {
       readNodeReason =
           consistent != selected
               ? RouteReason.CONSISTENCY
-              : router.isFallback(selected)
-                  ? RouteReason.REPLICA_UNREACHABLE
-                  : RouteReason.SELECTOR;
+              : router.isFallback(selected) ? router.fallbackReason() : RouteReason.SELECTOR;
       readNode = consistent;
       if (consistent != selected) {
         logRedirect("reads", consistent, selected, RouteReason.CONSISTENCY);
@@ -226,8 +224,8 @@ public final class RoutingSession implements BalancedSession {
   public Scope usingReplica() {
     if (readNode().isPrimary()) {
       // The selector gave this session the primary (it serves reads, or no replica can be
-      // reached); the caller asked for a replica, and any that can be reached will do.
-      Node replica = reachableReplica();
+      // used); the caller asked for a replica, and any usable one will do.
+      Node replica = usableReplica();
       if (replica != null) {
         return push(replica, false, false);
       }
@@ -236,15 +234,14 @@ public final class RoutingSession implements BalancedSession {
   }
 
   /**
-   * A random replica not known to be unreachable, preferring those the selector gives reads (under
-   * weighted, weight 0 never); {@code null} when none is left.
+   * A random replica neither known to be unreachable nor behind, preferring those the selector
+   * gives reads (under weighted, weight 0 never); {@code null} when none is left.
    */
-  private Node reachableReplica() {
+  private Node usableReplica() {
     SelectorKind selector = router.settings().selector();
-    List<Node> reachable =
-        router.topology().replicas().stream().filter(r -> !r.isUnreachable()).toList();
-    List<Node> serving = reachable.stream().filter(r -> r.servesReadsUnder(selector)).toList();
-    List<Node> candidates = serving.isEmpty() ? reachable : serving;
+    List<Node> usable = router.topology().replicas().stream().filter(Node::isUsable).toList();
+    List<Node> serving = usable.stream().filter(r -> r.servesReadsUnder(selector)).toList();
+    List<Node> candidates = serving.isEmpty() ? usable : serving;
     return candidates.isEmpty()
         ? null
         : candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * A database node and its own connection pool. A replica that cannot be connected to is marked
  * unreachable, its idle connections are evicted, and it is left out of the selection until its pool
  * has reconnected in the background. A pool that does not reconnect on its own ({@code
- * minimumIdle=0}) is tried again by one caller every {@code replica_retry_seconds}.
+ * minimumIdle=0}) is tried again by one caller every {@code replica_retry_seconds}. A replica the
+ * lag monitor finds further behind than {@code max_replica_lag_ms} is left out too.
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
@@ -36,6 +37,11 @@ public final class Node {
    * #REACHABLE} while it is reachable. One atomic, so that of many callers only one gets the retry.
    */
   private final AtomicLong retryAt = new AtomicLong(REACHABLE);
+
+  /**
+   * Whether the lag monitor last found this replica further behind than {@code max_replica_lag_ms}.
+   */
+  private volatile boolean behind;
 
   Node(
       String name,
@@ -139,18 +145,56 @@ public final class Node {
     }
   }
 
+  /**
+   * The lag monitor's measurement: a replica further behind than {@code maxLagMs} is left out of
+   * the selection until a later one finds it within.
+   */
+  void lagMeasured(long lagMs, int maxLagMs) {
+    boolean nowBehind = lagMs > maxLagMs;
+    if (nowBehind == behind) {
+      return;
+    }
+    behind = nowBehind;
+    if (nowBehind) {
+      LOG.warn(
+          "replica {} is {} ms behind the primary (max_replica_lag_ms={}); its reads go to other"
+              + " nodes until it has caught up",
+          name,
+          lagMs,
+          maxLagMs);
+    } else {
+      LOG.info("replica {} has caught up ({} ms behind)", name, lagMs);
+    }
+  }
+
+  /** Whether this replica was further behind than {@code max_replica_lag_ms} when last measured. */
+  public boolean isBehind() {
+    return behind;
+  }
+
+  /**
+   * Whether this replica may be given reads: it is neither behind nor known to be unreachable; no
+   * side effect.
+   */
+  public boolean isUsable() {
+    return !behind && !isUnreachable();
+  }
+
   /** Whether this node is marked unreachable and not known to be back; no side effect. */
   public boolean isUnreachable() {
     return retryAt.get() != REACHABLE && !reconnectedInBackground();
   }
 
   /**
-   * Whether a session may be given this node to read from: it is reachable, its pool has
-   * reconnected, or, for a pool that does not reconnect on its own, its retry is due and this
-   * caller takes it (the retry time moves on, so others wait for the outcome). Call it only for a
-   * node the caller is about to use.
+   * Whether a session may be given this node to read from: it is not behind, and it is reachable,
+   * its pool has reconnected, or, for a pool that does not reconnect on its own, its retry is due
+   * and this caller takes it (the retry time moves on, so others wait for the outcome). Call it
+   * only for a node the caller is about to use.
    */
   public boolean isAvailable() {
+    if (behind) {
+      return false;
+    }
     long at = retryAt.get();
     if (at == REACHABLE || reconnectedInBackground()) {
       return true;

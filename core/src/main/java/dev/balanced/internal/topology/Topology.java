@@ -25,12 +25,17 @@ public final class Topology implements AutoCloseable {
   /** With {@code enabled=false}: the configured replica names, which all mean the primary. */
   private final List<String> disabledReplicaNames;
 
+  /** Measures replica lag when {@code max_replica_lag_ms} is set, else {@code null}. */
+  private final ReplicaLagMonitor lagMonitor;
+
   private Topology(
       Node primary,
       List<Node> replicas,
       boolean primaryServesReads,
-      List<String> disabledReplicaNames) {
+      List<String> disabledReplicaNames,
+      ReplicaLagMonitor lagMonitor) {
     this.primary = primary;
+    this.lagMonitor = lagMonitor;
     this.replicas = Collections.unmodifiableList(replicas);
     this.disabledReplicaNames = List.copyOf(disabledReplicaNames);
     List<Node> all = new ArrayList<>();
@@ -78,7 +83,13 @@ public final class Topology implements AutoCloseable {
                   settings.replicaRetrySeconds()));
         }
       }
-      return new Topology(primary, replicas, settings.primaryServesReads(), disabledReplicaNames);
+      ReplicaLagMonitor lagMonitor =
+          settings.maxReplicaLagMs() > 0 && !replicas.isEmpty()
+              ? ReplicaLagMonitor.start(
+                  primary, replicas, settings.maxReplicaLagMs(), settings.replicaLagCheckMs())
+              : null;
+      return new Topology(
+          primary, replicas, settings.primaryServesReads(), disabledReplicaNames, lagMonitor);
     } catch (RuntimeException e) {
       started.forEach(HikariDataSource::close);
       throw e;
@@ -147,6 +158,9 @@ public final class Topology implements AutoCloseable {
 
   @Override
   public void close() {
+    if (lagMonitor != null) {
+      lagMonitor.close();
+    }
     for (Node node : nodes) {
       node.pool().close();
     }

@@ -213,7 +213,7 @@ class BalancedSettingsTest {
     assertMentions(
         message,
         "Unknown setting '" + key + "'",
-        "balanced.{consistency, enabled, lsn_refresh_ms, lsn_wait_ms, mode, pin_seconds, primary.serves_reads, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds}",
+        "balanced.{consistency, enabled, lsn_refresh_ms, lsn_wait_ms, max_replica_lag_ms, mode, pin_seconds, primary.serves_reads, replica_lag_check_ms, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds}",
         "balanced.replicas.<name>.{url, username, password, weight, hikari.<HikariCP property>}");
     assertFalse(
         message.contains("strict-ish"), "a misspelt key's value may be a secret: " + message);

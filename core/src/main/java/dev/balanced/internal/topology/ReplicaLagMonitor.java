@@ -1,0 +1,118 @@
+package dev.balanced.internal.topology;
+
+import dev.balanced.internal.consistency.Lsn;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every {@code replica_lag_check_ms}, on a daemon thread of its own, reads the primary's WAL
+ * position and each replica's replay position, and tells each replica how far behind it is ({@link
+ * Node#lagMeasured}). A replica that cannot be measured keeps its last verdict; one known to be
+ * unreachable is not asked, which would wait out its pool's connection timeout.
+ */
+final class ReplicaLagMonitor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
+
+  /** What a standby can have: WAL the primary has flushed. */
+  private static final String PRIMARY_POSITION = "select pg_current_wal_flush_lsn()::text";
+
+  private static final String REPLAY_POSITION = "select pg_last_wal_replay_lsn()::text";
+
+  private final Node primary;
+  private final List<Node> replicas;
+  private final int maxLagMs;
+  private final int readTimeoutMs;
+  private final WalTimeline timeline;
+  private final ScheduledExecutorService thread;
+
+  /** Whether the last reading of the primary failed: logged at WARN once, not every check. */
+  private boolean primaryFailing;
+
+  private ReplicaLagMonitor(Node primary, List<Node> replicas, int maxLagMs, int checkMs) {
+    this.primary = primary;
+    this.replicas = List.copyOf(replicas);
+    this.maxLagMs = maxLagMs;
+    // A server that stops answering mid-query must not stop the measuring of the others for good.
+    this.readTimeoutMs = Math.max(1000, 2 * checkMs);
+    this.timeline = new WalTimeline(TimeUnit.MILLISECONDS.toNanos(maxLagMs + 2L * checkMs));
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            work -> {
+              Thread daemon = new Thread(work, "balanced-replica-lag");
+              daemon.setDaemon(true);
+              return daemon;
+            });
+    thread.scheduleWithFixedDelay(this::checkSafely, 0, checkMs, TimeUnit.MILLISECONDS);
+  }
+
+  static ReplicaLagMonitor start(Node primary, List<Node> replicas, int maxLagMs, int checkMs) {
+    return new ReplicaLagMonitor(primary, replicas, maxLagMs, checkMs);
+  }
+
+  /** A task that throws is not run again by its executor. */
+  private void checkSafely() {
+    try {
+      check();
+    } catch (RuntimeException e) {
+      LOG.warn("replica lag check failed: {}", e.toString());
+    }
+  }
+
+  private void check() {
+    try {
+      timeline.observe(System.nanoTime(), Lsn.parse(position(primary, PRIMARY_POSITION)));
+      primaryFailing = false;
+    } catch (SQLException e) {
+      if (!primaryFailing) {
+        LOG.warn(
+            "cannot read the primary's WAL position, so replica lag is not measured until it can"
+                + " be: {}",
+            e.getMessage());
+      }
+      primaryFailing = true;
+      return;
+    }
+    for (Node replica : replicas) {
+      if (replica.isUnreachable()) {
+        continue;
+      }
+      try {
+        String replay = position(replica, REPLAY_POSITION);
+        // Null: not a standby (promoted, or not replicating by WAL); nothing to be behind on.
+        long lagNanos =
+            replay == null ? 0 : timeline.lagNanos(System.nanoTime(), Lsn.parse(replay));
+        replica.lagMeasured(TimeUnit.NANOSECONDS.toMillis(lagNanos), maxLagMs);
+      } catch (SQLException e) {
+        LOG.debug("cannot read the replay position of {}: {}", replica.name(), e.getMessage());
+      }
+    }
+  }
+
+  private String position(Node node, String query) throws SQLException {
+    try (Connection connection = node.connect()) {
+      connection.setNetworkTimeout(Runnable::run, readTimeoutMs);
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery(query)) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(readTimeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

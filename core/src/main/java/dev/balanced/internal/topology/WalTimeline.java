@@ -1,0 +1,58 @@
+package dev.balanced.internal.topology;
+
+import dev.balanced.internal.consistency.Lsn;
+import java.util.ArrayDeque;
+
+/**
+ * When the primary was first seen at each of its recent WAL positions, so that a replica's replay
+ * position tells how long ago the primary had data the replica still lacks. Only this JVM's clock
+ * is used: a standby's {@code now() - pg_last_xact_replay_timestamp()} would take a caught-up
+ * replica of an idle primary for one falling behind, and depends on two servers' clocks.
+ *
+ * <p>Not thread-safe: the lag monitor's thread owns it.
+ */
+final class WalTimeline {
+  private record Seen(long nanos, long lsn) {}
+
+  private final long windowNanos;
+  private final ArrayDeque<Seen> seen = new ArrayDeque<>();
+
+  /**
+   * @param windowNanos how far back lag must be told exactly; beyond it, only that it is longer
+   */
+  WalTimeline(long windowNanos) {
+    this.windowNanos = windowNanos;
+  }
+
+  /** The primary was at {@code lsn} at {@code nanos} ({@link System#nanoTime()}). */
+  void observe(long nanos, long lsn) {
+    Seen last = seen.peekLast();
+    if (last == null || !Lsn.reached(last.lsn, lsn)) {
+      seen.addLast(new Seen(nanos, lsn));
+    }
+    // The newest position seen before the window stays: it stands for all older ones, so that a
+    // replica stuck behind it still shows a lag longer than the window.
+    while (seen.size() > 1 && nanos - second().nanos > windowNanos) {
+      seen.removeFirst();
+    }
+  }
+
+  private Seen second() {
+    var iterator = seen.iterator();
+    iterator.next();
+    return iterator.next();
+  }
+
+  /**
+   * How long before {@code nanos} the primary was first seen past {@code replayLsn}: 0 when the
+   * replica has replayed everything seen. Short by at most the time between two observations.
+   */
+  long lagNanos(long nanos, long replayLsn) {
+    for (Seen position : seen) {
+      if (!Lsn.reached(replayLsn, position.lsn)) {
+        return Math.max(0, nanos - position.nanos);
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.balanced.it.pg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.balanced.BalancedSession;
+import dev.balanced.internal.topology.Node;
+import dev.balanced.testing.pg.PgCluster;
+import dev.balanced.testing.pg.PgNode;
+import dev.balanced.testing.pg.PostgresCluster;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code max_replica_lag_ms} on real standbys: one further behind the primary than the limit is
+ * left out of the selection, whatever the consistency mode, and given reads again once it has
+ * caught up.
+ */
+@PostgresCluster(standbys = 2)
+class ReplicaLagTest {
+  private PgBalanced db;
+  private PgCluster cluster;
+
+  private void start(PgCluster cluster, int maxLagMs) {
+    this.cluster = cluster;
+    db =
+        PgBalanced.start(
+            cluster,
+            Map.of(
+                "hibernate.balanced.max_replica_lag_ms",
+                String.valueOf(maxLagMs),
+                "hibernate.balanced.replica_lag_check_ms",
+                "50"));
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (db != null) {
+        db.close();
+      }
+    } finally {
+      for (PgNode standby : cluster.standbys()) {
+        cluster.resumeReplay(standby);
+        cluster.setApplyDelay(standby, Duration.ZERO);
+      }
+    }
+  }
+
+  private void write(String name) {
+    db.inTransaction(em -> em.persist(new Account(name, 1)));
+  }
+
+  private Node node(PgNode standby) {
+    return db.router().topology().node(standby.name());
+  }
+
+  /** Waits up to 10 s for the lag monitor's verdict on {@code standby} to be {@code behind}. */
+  private void awaitBehind(PgNode standby, boolean behind) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (node(standby).isBehind() != behind && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(behind, node(standby).isBehind(), standby.name() + " behind");
+  }
+
+  @Test
+  void aStandbyFurtherBehindThanTheLimitIsLeftOutUntilItHasCaughtUp(PgCluster cluster)
+      throws InterruptedException {
+    start(cluster, 500);
+    PgNode paused = cluster.standby(1);
+    PgNode up = cluster.standby(2);
+    assertTrue(db.readsOfNewSessions(2).contains(paused.name() + " (selector)"), "serves at first");
+
+    cluster.pauseReplay(paused);
+    write("behind");
+    awaitBehind(paused, true);
+    assertEquals(Collections.nCopies(4, up.name() + " (selector)"), db.readsOfNewSessions(4));
+
+    cluster.resumeReplay(paused);
+    awaitBehind(paused, false);
+    assertTrue(db.readsOfNewSessions(4).contains(paused.name() + " (selector)"), "serves again");
+  }
+
+  /** Lag tolerated by usingReplica() is still bounded by the limit: the primary serves instead. */
+  @Test
+  void withEveryStandbyBehindThePrimaryServesReads(PgCluster cluster) throws InterruptedException {
+    start(cluster, 500);
+    for (PgNode standby : cluster.standbys()) {
+      cluster.pauseReplay(standby);
+    }
+    write("all-behind");
+    for (PgNode standby : cluster.standbys()) {
+      awaitBehind(standby, true);
+    }
+
+    assertEquals(
+        List.of("primary (replica behind)", "primary (replica behind)"), db.readsOfNewSessions(2));
+    try (EntityManager em = db.emf.createEntityManager();
+        BalancedSession.Scope ignored = em.unwrap(BalancedSession.class).usingReplica()) {
+      assertFalse(PgBalanced.readsFromStandby(em));
+    }
+  }
+
+  /**
+   * Lag runs from when the primary had the write, not from the standby's last replayed commit:
+   * after a quiet spell longer than the limit, a write held back 300 ms by the apply delay is 300
+   * ms of lag, within a 1 s limit.
+   */
+  @Test
+  void aStandbyWithinTheLimitStaysAfterAQuietSpell(PgCluster cluster) throws InterruptedException {
+    start(cluster, 1000);
+    PgNode delayed = cluster.standby(1);
+    cluster.setApplyDelay(delayed, Duration.ofMillis(300));
+    write("before-quiet");
+    Thread.sleep(1_500);
+
+    write("after-quiet");
+    long until = System.nanoTime() + Duration.ofMillis(1_500).toNanos();
+    while (System.nanoTime() < until) {
+      assertFalse(node(delayed).isBehind(), "a 300 ms apply delay is within 1000 ms");
+      Thread.sleep(10);
+    }
+  }
+}
