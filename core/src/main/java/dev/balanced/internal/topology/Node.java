@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
 
+  /** How long a timeout without a cause is watched before the node is taken for down. */
+  private static final long CONFIRM_MILLIS = 10;
+
   /** {@link #retryAt} of a reachable node. */
   private static final long REACHABLE = Long.MIN_VALUE;
 
@@ -93,7 +96,11 @@ public final class Node {
     try {
       connection = pool.getConnection();
     } catch (SQLException e) {
-      if (!primary && cannotConnect(e)) {
+      // A closed pool (shutdown) or an interrupted caller says nothing about the replica.
+      if (!primary
+          && !pool.isClosed()
+          && !Thread.currentThread().isInterrupted()
+          && cannotConnect(e)) {
         markUnreachable(e);
       }
       throw e;
@@ -106,30 +113,53 @@ public final class Node {
 
   /**
    * HikariCP times out both when its database cannot be reached and when all its connections are in
-   * use. A connection failure as the cause means the first. So does a timeout with fewer
-   * connections than the pool's maximum, which the pool could not open: a database that stopped
-   * answering (a network partition, a frozen host) fails no connection within the pool's timeout,
-   * as the driver's login timeout is longer and a connection check that times out may report no
-   * error. A pool at its maximum was busy. (Its total, unlike its active count, does not dip while
-   * a returned connection is handed to the next waiter.)
+   * use. A connection failure as the cause means the first. Without one, a database that stopped
+   * answering (a network partition, a frozen host) is told from a busy pool by what the pool holds:
+   * the driver's login timeout is longer than the pool's, and a connection check that times out may
+   * report no error.
    */
   private boolean cannotConnect(SQLException e) {
     if (!(e instanceof SQLTransientConnectionException) || e.getCause() != null) {
       return true;
     }
+    if (!looksDown()) {
+      return false;
+    }
+    // Once more a moment later: a connection being handed from one caller to the next shows as
+    // idle for an instant, and a busy pool is not to be emptied for that.
+    try {
+      Thread.sleep(CONFIRM_MILLIS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return looksDown();
+  }
+
+  /**
+   * After a timeout: the pool holds no connection at all (it could open none), or it has room for
+   * more and idle ones that the caller did not get (those it tried failed their check, each taking
+   * validationTimeout). A busy pool has all its connections in use, or is opening more.
+   */
+  private boolean looksDown() {
     HikariPoolMXBean state = pool.getHikariPoolMXBean();
-    return state != null && state.getTotalConnections() < pool.getMaximumPoolSize();
+    if (state == null) {
+      return false;
+    }
+    int total = state.getTotalConnections();
+    return total == 0 || (total < pool.getMaximumPoolSize() && state.getIdleConnections() > 0);
   }
 
   private void markUnreachable(SQLException e) {
-    long previous = retryAt.getAndSet(System.nanoTime() + retryNanos);
     // An idle connection is the sign that the node is back (reconnectedInBackground), so none made
     // before the failure may stay: after a network partition, which resets nothing, they are as
     // dead as the one that failed, and the pool would hand them out one check timeout at a time.
+    // Evicted before the node is marked, so that no caller sees it marked and "reconnected".
     HikariPoolMXBean state = pool.getHikariPoolMXBean();
     if (state != null) {
       state.softEvictConnections();
     }
+    long previous = retryAt.getAndSet(System.nanoTime() + retryNanos);
     if (previous == REACHABLE) {
       // HikariCP's timeout says only that it timed out; the driver's failure says why.
       Throwable why = e.getCause() != null ? e.getCause() : e;

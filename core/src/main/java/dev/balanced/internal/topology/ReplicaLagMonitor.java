@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +35,22 @@ final class ReplicaLagMonitor implements AutoCloseable {
   private final WalTimeline timeline;
   private final ScheduledExecutorService thread;
 
+  private final long checkNanos;
+
+  /** {@link System#nanoTime()} of the last reading of the primary's position. */
+  private long primaryObservedAt;
+
   /** Whether the last reading of the primary failed: logged at WARN once, not every check. */
   private boolean primaryFailing;
+
+  /** Replicas whose last reading failed: logged at WARN once, not every check. */
+  private final Set<Node> unreadable = new HashSet<>();
 
   private ReplicaLagMonitor(Node primary, List<Node> replicas, int maxLagMs, int checkMs) {
     this.primary = primary;
     this.replicas = List.copyOf(replicas);
     this.maxLagMs = maxLagMs;
+    this.checkNanos = TimeUnit.MILLISECONDS.toNanos(checkMs);
     // A server that stops answering mid-query must not stop the measuring of the others for good.
     this.readTimeoutMs = Math.max(1000, 2 * checkMs);
     this.timeline = new WalTimeline(TimeUnit.MILLISECONDS.toNanos(maxLagMs + 2L * checkMs));
@@ -67,22 +78,17 @@ final class ReplicaLagMonitor implements AutoCloseable {
   }
 
   private void check() {
-    try {
-      timeline.observe(System.nanoTime(), Lsn.parse(position(primary, PRIMARY_POSITION)));
-      primaryFailing = false;
-    } catch (SQLException e) {
-      if (!primaryFailing) {
-        LOG.warn(
-            "cannot read the primary's WAL position, so replica lag is not measured until it can"
-                + " be: {}",
-            e.getMessage());
-      }
-      primaryFailing = true;
+    if (!observePrimary()) {
       return;
     }
     for (Node replica : replicas) {
       if (replica.isUnreachable()) {
         continue;
+      }
+      // Reading the replicas before may have taken a while (a pool waiting for a connection): lag
+      // measured against an older position of the primary would come out short by that much.
+      if (System.nanoTime() - primaryObservedAt > checkNanos && !observePrimary()) {
+        return;
       }
       try {
         String replay = position(replica, REPLAY_POSITION);
@@ -90,9 +96,37 @@ final class ReplicaLagMonitor implements AutoCloseable {
         long lagNanos =
             replay == null ? 0 : timeline.lagNanos(System.nanoTime(), Lsn.parse(replay));
         replica.lagMeasured(TimeUnit.NANOSECONDS.toMillis(lagNanos), maxLagMs);
-      } catch (SQLException e) {
-        LOG.debug("cannot read the replay position of {}: {}", replica.name(), e.getMessage());
+        unreadable.remove(replica);
+      } catch (SQLException | IllegalArgumentException e) {
+        if (unreadable.add(replica)) {
+          LOG.warn(
+              "cannot read the replay position of replica {}, which keeps its last verdict"
+                  + " ({}) until it can be: {}",
+              replica.name(),
+              replica.isBehind() ? "behind" : "not behind",
+              e.getMessage());
+        }
       }
+    }
+  }
+
+  /** Reads the primary's position into the timeline; whether that worked. */
+  private boolean observePrimary() {
+    try {
+      String position = position(primary, PRIMARY_POSITION);
+      primaryObservedAt = System.nanoTime();
+      timeline.observe(primaryObservedAt, Lsn.parse(String.valueOf(position)));
+      primaryFailing = false;
+      return true;
+    } catch (SQLException | IllegalArgumentException e) {
+      if (!primaryFailing) {
+        LOG.warn(
+            "cannot read the primary's WAL position, so replica lag is not measured until it can"
+                + " be; replicas keep their last verdicts: {}",
+            e.getMessage());
+      }
+      primaryFailing = true;
+      return false;
     }
   }
 
@@ -110,7 +144,8 @@ final class ReplicaLagMonitor implements AutoCloseable {
   public void close() {
     thread.shutdownNow();
     try {
-      thread.awaitTermination(readTimeoutMs, TimeUnit.MILLISECONDS);
+      // A read under way is not interrupted; it ends within its network timeout.
+      thread.awaitTermination(readTimeoutMs + 1000L, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -27,6 +27,11 @@ final class WalTimeline {
   /** The primary was at {@code lsn} at {@code nanos} ({@link System#nanoTime()}). */
   void observe(long nanos, long lsn) {
     Seen last = seen.peekLast();
+    if (last != null && !Lsn.reached(lsn, last.lsn)) {
+      // The primary went back: another server took its place (failover). Its history starts now.
+      seen.clear();
+      last = null;
+    }
     if (last == null || !Lsn.reached(last.lsn, lsn)) {
       seen.addLast(new Seen(nanos, lsn));
     }

@@ -67,4 +67,14 @@ class WalTimelineTest {
     assertEquals(SECOND, timeline.lagNanos(2 * SECOND, 100));
     assertEquals(0, timeline.lagNanos(2 * SECOND, high));
   }
+
+  /** After a failover the new primary may be at a lower position than the old one was. */
+  @Test
+  void aPrimaryThatGoesBackStartsAHistoryOfItsOwn() {
+    timeline.observe(0, 500);
+    timeline.observe(SECOND, 400);
+    assertEquals(0, timeline.lagNanos(2 * SECOND, 400), "caught up with the new primary");
+    timeline.observe(3 * SECOND, 450);
+    assertEquals(SECOND, timeline.lagNanos(4 * SECOND, 400));
+  }
 }

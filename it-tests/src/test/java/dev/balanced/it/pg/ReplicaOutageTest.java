@@ -220,6 +220,7 @@ class ReplicaOutageTest {
           cluster,
           network,
           cutOff,
+          1,
           Map.of(
               "maximumPoolSize", "8",
               "minimumIdle", "8",
@@ -227,8 +228,8 @@ class ReplicaOutageTest {
               "validationTimeout", "500"));
       HikariPoolMXBean pool = pool(cutOff);
       awaitIdle(pool, 8);
-      Thread.sleep(
-          600); // past HikariCP's 500 ms in which it hands out an idle connection unchecked
+      // Past HikariCP's 500 ms in which it hands out an idle connection unchecked.
+      Thread.sleep(600);
 
       network.cut();
       assertEquals(
@@ -256,7 +257,7 @@ class ReplicaOutageTest {
     try (NetworkCut network = NetworkCut.to(cutOff.port())) {
       // HikariCP sets the login timeout to 2 s here, after its own 1.5 s.
       startBehind(
-          cluster, network, cutOff, Map.of("minimumIdle", "0", "connectionTimeout", "1500"));
+          cluster, network, cutOff, 600, Map.of("minimumIdle", "0", "connectionTimeout", "1500"));
       network.cut();
 
       assertEquals(
@@ -269,18 +270,22 @@ class ReplicaOutageTest {
   }
 
   /**
-   * Balanced as {@link #start}, with {@code standby} reached through {@code network}, its pool
-   * configured by {@code hikari}, and {@code replica_retry_seconds=1}.
+   * Balanced as {@link #start}, with {@code standby} reached through {@code network} and its pool
+   * configured by {@code hikari}.
    */
   private void startBehind(
-      PgCluster cluster, NetworkCut network, PgNode standby, Map<String, String> hikari) {
+      PgCluster cluster,
+      NetworkCut network,
+      PgNode standby,
+      int retrySeconds,
+      Map<String, String> hikari) {
     String replica = "hibernate.balanced.replicas." + standby.name();
     Map<String, Object> settings = new HashMap<>();
     settings.put(
         replica + ".url",
         "jdbc:postgresql://127.0.0.1:" + network.port() + "/" + standby.database());
     hikari.forEach((property, value) -> settings.put(replica + ".hikari." + property, value));
-    start(cluster, 1, settings);
+    start(cluster, retrySeconds, settings);
   }
 
   private HikariPoolMXBean pool(PgNode standby) {
