@@ -30,8 +30,16 @@ final class BalancedSessionBuilder extends AbstractDelegatingSessionBuilderImple
     throw tenantNotSupported(tenantIdentifier);
   }
 
+  /**
+   * Refused, but for the resolver's own answer, which Hibernate's {@code getCurrentSession()}
+   * contexts pass on to every builder they open a session with: the session gets its node from
+   * Balanced all the same.
+   */
   @Override
   public SessionBuilderImplementor tenantIdentifier(Object tenantIdentifier) {
+    if (tenantIdentifier == NodeTenant.PRIMARY) {
+      return this;
+    }
     throw tenantNotSupported(tenantIdentifier);
   }
 

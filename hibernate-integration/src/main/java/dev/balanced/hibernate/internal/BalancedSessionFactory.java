@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.hibernate.HibernateException;
 import org.hibernate.Session;
 import org.hibernate.StatelessSession;
+import org.hibernate.context.spi.CurrentSessionContext;
 import org.hibernate.engine.creation.spi.SessionBuilderImplementor;
 import org.hibernate.engine.spi.SessionFactoryDelegatingImpl;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -27,9 +29,13 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
 
   private final transient Router router;
 
+  /** {@code getCurrentSession()}'s context, over this factory; {@code null} when none is set. */
+  private final transient CurrentSessionContext currentSessionContext;
+
   BalancedSessionFactory(SessionFactoryImplementor delegate, Router router) {
     super(delegate);
     this.router = router;
+    this.currentSessionContext = CurrentSessionContexts.of(this);
   }
 
   Router router() {
@@ -83,6 +89,15 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   @Override
   public SessionBuilderImplementor withOptions() {
     return new BalancedSessionBuilder(delegate().withOptions(), this);
+  }
+
+  /** A Balanced session, from a context of this factory's rather than the wrapped one's. */
+  @Override
+  public Session getCurrentSession() {
+    if (currentSessionContext == null) {
+      throw new HibernateException("No CurrentSessionContext configured");
+    }
+    return currentSessionContext.currentSession();
   }
 
   @Override

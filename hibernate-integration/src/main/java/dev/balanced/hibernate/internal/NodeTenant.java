@@ -19,8 +19,8 @@ final class NodeTenant implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
-   * Sessions Hibernate opens for itself (schema tools, {@code getCurrentSession()}, {@code
-   * withStatelessOptions()}).
+   * Sessions Hibernate opens for itself (schema tools, {@code withStatelessOptions()}); also what
+   * the tenant resolver answers, which Balanced's session builder takes as "no tenant named".
    */
   static final NodeTenant PRIMARY = new NodeTenant(BalancedSession.PRIMARY, null);
 

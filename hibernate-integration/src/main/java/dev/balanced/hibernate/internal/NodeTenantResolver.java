@@ -4,9 +4,8 @@ import org.hibernate.context.spi.CurrentTenantIdentifierResolver;
 
 /**
  * The tenant of sessions Hibernate opens for itself and of sessions opened past Balanced ({@code
- * withStatelessOptions()}, {@code getCurrentSession()}): the primary, with no routing. Hibernate
- * asks this for every session builder; Balanced's own sessions then replace the answer with their
- * {@link NodeTenant}.
+ * withStatelessOptions()}): the primary, with no routing. Hibernate asks this for every session
+ * builder; Balanced's own sessions then replace the answer with their {@link NodeTenant}.
  */
 final class NodeTenantResolver implements CurrentTenantIdentifierResolver<NodeTenant> {
 
