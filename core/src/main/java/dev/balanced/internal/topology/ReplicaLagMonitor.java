@@ -1,5 +1,6 @@
 package dev.balanced.internal.topology;
 
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.balanced.internal.consistency.Lsn;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Every {@code replica_lag_check_ms}, on a daemon thread of its own, reads the primary's WAL
  * position and each replica's replay position, and tells each replica how far behind it is ({@link
  * Node#lagMeasured}). A replica that cannot be measured keeps its last verdict; one known to be
- * unreachable is not asked, which would wait out its pool's connection timeout.
+ * unreachable, or whose connections are all in use, is not asked, which would wait out its pool's
+ * connection timeout.
  */
 final class ReplicaLagMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
@@ -82,7 +84,7 @@ final class ReplicaLagMonitor implements AutoCloseable {
       return;
     }
     for (Node replica : replicas) {
-      if (replica.isUnreachable()) {
+      if (replica.isUnreachable() || allInUse(replica)) {
         continue;
       }
       // Reading the replicas before may have taken a while (a pool waiting for a connection): lag
@@ -110,8 +112,23 @@ final class ReplicaLagMonitor implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether every connection of the node's pool is in use: taking one would keep the monitor
+   * waiting up to the pool's connectionTimeout, and every other replica unmeasured meanwhile. Such
+   * a node is measured at a later check.
+   */
+  private static boolean allInUse(Node node) {
+    HikariPoolMXBean state = node.pool().getHikariPoolMXBean();
+    return state != null
+        && state.getIdleConnections() == 0
+        && state.getTotalConnections() >= node.pool().getMaximumPoolSize();
+  }
+
   /** Reads the primary's position into the timeline; whether that worked. */
   private boolean observePrimary() {
+    if (allInUse(primary)) {
+      return false;
+    }
     try {
       String position = position(primary, PRIMARY_POSITION);
       primaryObservedAt = System.nanoTime();

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,15 +33,15 @@ class ReplicaLagTest {
   private PgCluster cluster;
 
   private void start(PgCluster cluster, int maxLagMs) {
+    start(cluster, maxLagMs, Map.of());
+  }
+
+  private void start(PgCluster cluster, int maxLagMs, Map<String, Object> settings) {
     this.cluster = cluster;
-    db =
-        PgBalanced.start(
-            cluster,
-            Map.of(
-                "hibernate.balanced.max_replica_lag_ms",
-                String.valueOf(maxLagMs),
-                "hibernate.balanced.replica_lag_check_ms",
-                "50"));
+    Map<String, Object> all = new HashMap<>(settings);
+    all.put("hibernate.balanced.max_replica_lag_ms", String.valueOf(maxLagMs));
+    all.put("hibernate.balanced.replica_lag_check_ms", "50");
+    db = PgBalanced.start(cluster, all);
   }
 
   @AfterEach
@@ -109,6 +110,39 @@ class ReplicaLagTest {
     try (EntityManager em = db.emf.createEntityManager();
         BalancedSession.Scope ignored = em.unwrap(BalancedSession.class).usingReplica()) {
       assertFalse(PgBalanced.readsFromStandby(em));
+    }
+  }
+
+  /**
+   * The monitor does not wait for a connection of a replica whose pool is all in use (here for up
+   * to 5 s): the other replicas are measured meanwhile.
+   */
+  @Test
+  void aReplicaWithEveryConnectionInUseDoesNotHoldUpTheOthers(PgCluster cluster)
+      throws InterruptedException {
+    PgNode busy = cluster.standby(1);
+    PgNode paused = cluster.standby(2);
+    String pool = "hibernate.balanced.replicas." + busy.name() + ".hikari.";
+    start(cluster, 300, Map.of(pool + "maximumPoolSize", "1", pool + "connectionTimeout", "5000"));
+    // Round robin: of two sessions in a row, one reads from each standby.
+    try (EntityManager first = db.emf.createEntityManager();
+        EntityManager second = db.emf.createEntityManager()) {
+      first.getTransaction().begin();
+      second.getTransaction().begin();
+      List<String> serving =
+          List.of(
+              db.node(PgBalanced.servingPort(first)).name(),
+              db.node(PgBalanced.servingPort(second)).name());
+      assertTrue(serving.contains(busy.name()), serving.toString());
+
+      cluster.pauseReplay(paused);
+      write("behind-while-busy");
+      long started = System.nanoTime();
+      awaitBehind(paused, true);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertTrue(took.compareTo(Duration.ofMillis(2_500)) < 0, "found behind after " + took);
+      first.getTransaction().commit();
+      second.getTransaction().commit();
     }
   }
 
