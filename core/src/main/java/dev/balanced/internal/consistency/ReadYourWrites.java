@@ -7,9 +7,7 @@ import dev.balanced.internal.config.ConsistencySettings;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.Topology;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -151,7 +149,7 @@ public final class ReadYourWrites {
       return new ConsistencyToken(
           codec.databaseSet(),
           0,
-          currentLsn(primaryConnection),
+          WalPositions.written(primaryConnection),
           now + settings.tokenTtlSeconds() * 1000L);
     } catch (SQLException | RuntimeException e) {
       LOG.warn(
@@ -167,13 +165,5 @@ public final class ReadYourWrites {
   private ConsistencyToken pinnedFrom(long now) {
     long until = now + settings.pinSeconds() * 1000L;
     return new ConsistencyToken(codec.databaseSet(), until, 0, until);
-  }
-
-  private static long currentLsn(Connection primaryConnection) throws SQLException {
-    try (Statement statement = primaryConnection.createStatement();
-        ResultSet rs = statement.executeQuery("select pg_current_wal_lsn()::text")) {
-      rs.next();
-      return Lsn.parse(rs.getString(1));
-    }
   }
 }

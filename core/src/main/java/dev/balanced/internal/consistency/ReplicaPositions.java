@@ -2,9 +2,7 @@ package dev.balanced.internal.consistency;
 
 import dev.balanced.internal.topology.Node;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +46,8 @@ final class ReplicaPositions {
     if (!claimQuestion(node.index())) {
       return cached(node);
     }
-    try (Connection connection = node.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("select pg_last_wal_replay_lsn()::text")) {
-      String text = rs.next() ? rs.getString(1) : null;
-      if (text != null) {
-        advance(node, Lsn.parse(text));
-      }
+    try (Connection connection = node.connect()) {
+      advance(node, WalPositions.replayed(connection));
     } catch (SQLException | RuntimeException e) {
       LOG.debug("cannot read the replay position of {}: {}", node.name(), e.getMessage());
     }

@@ -246,6 +246,17 @@ public final class Node {
     return pool.getMinimumIdle() > 0;
   }
 
+  /**
+   * Whether every connection the pool may hold is in use: taking one would wait up to its
+   * connectionTimeout.
+   */
+  boolean allConnectionsInUse() {
+    HikariPoolMXBean state = pool.getHikariPoolMXBean();
+    return state != null
+        && state.getIdleConnections() == 0
+        && state.getTotalConnections() >= pool.getMaximumPoolSize();
+  }
+
   /** An idle connection in the pool of an unreachable node means it has connected again. */
   private boolean reconnectedInBackground() {
     HikariPoolMXBean state = pool.getHikariPoolMXBean();

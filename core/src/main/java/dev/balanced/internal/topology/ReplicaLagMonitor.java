@@ -1,11 +1,8 @@
 package dev.balanced.internal.topology;
 
-import com.zaxxer.hikari.HikariPoolMXBean;
-import dev.balanced.internal.consistency.Lsn;
+import dev.balanced.internal.consistency.WalPositions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,15 +17,10 @@ import org.slf4j.LoggerFactory;
  * position and each replica's replay position, and tells each replica how far behind it is ({@link
  * Node#lagMeasured}). A replica that cannot be measured keeps its last verdict; one known to be
  * unreachable, or whose connections are all in use, is not asked, which would wait out its pool's
- * connection timeout.
+ * connection timeout and leave every other replica unmeasured meanwhile.
  */
 final class ReplicaLagMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
-
-  /** What a standby can have: WAL the primary has flushed. */
-  private static final String PRIMARY_POSITION = "select pg_current_wal_flush_lsn()::text";
-
-  private static final String REPLAY_POSITION = "select pg_last_wal_replay_lsn()::text";
 
   private final Node primary;
   private final List<Node> replicas;
@@ -84,7 +76,7 @@ final class ReplicaLagMonitor implements AutoCloseable {
       return;
     }
     for (Node replica : replicas) {
-      if (replica.isUnreachable() || allInUse(replica)) {
+      if (replica.isUnreachable() || replica.allConnectionsInUse()) {
         continue;
       }
       // Reading the replicas before may have taken a while (a pool waiting for a connection): lag
@@ -93,10 +85,9 @@ final class ReplicaLagMonitor implements AutoCloseable {
         return;
       }
       try {
-        String replay = position(replica, REPLAY_POSITION);
-        // Null: not a standby (promoted, or not replicating by WAL); nothing to be behind on.
-        long lagNanos =
-            replay == null ? 0 : timeline.lagNanos(System.nanoTime(), Lsn.parse(replay));
+        long replayed = readPosition(replica, WalPositions::replayed);
+        // 0: not a standby (promoted, or not replicating by WAL); nothing to be behind on.
+        long lagNanos = replayed == 0 ? 0 : timeline.lagNanos(System.nanoTime(), replayed);
         replica.lagMeasured(TimeUnit.NANOSECONDS.toMillis(lagNanos), maxLagMs);
         unreadable.remove(replica);
       } catch (SQLException | IllegalArgumentException e) {
@@ -113,26 +104,17 @@ final class ReplicaLagMonitor implements AutoCloseable {
   }
 
   /**
-   * Whether every connection of the node's pool is in use: taking one would keep the monitor
-   * waiting up to the pool's connectionTimeout, and every other replica unmeasured meanwhile. Such
-   * a node is measured at a later check.
+   * Reads the primary's position into the timeline; whether that worked. A primary whose
+   * connections are all in use is read at a later check, like such a replica.
    */
-  private static boolean allInUse(Node node) {
-    HikariPoolMXBean state = node.pool().getHikariPoolMXBean();
-    return state != null
-        && state.getIdleConnections() == 0
-        && state.getTotalConnections() >= node.pool().getMaximumPoolSize();
-  }
-
-  /** Reads the primary's position into the timeline; whether that worked. */
   private boolean observePrimary() {
-    if (allInUse(primary)) {
+    if (primary.allConnectionsInUse()) {
       return false;
     }
     try {
-      String position = position(primary, PRIMARY_POSITION);
+      long flushed = readPosition(primary, WalPositions::flushed);
       primaryObservedAt = System.nanoTime();
-      timeline.observe(primaryObservedAt, Lsn.parse(String.valueOf(position)));
+      timeline.observe(primaryObservedAt, flushed);
       primaryFailing = false;
       return true;
     } catch (SQLException | IllegalArgumentException e) {
@@ -147,13 +129,15 @@ final class ReplicaLagMonitor implements AutoCloseable {
     }
   }
 
-  private String position(Node node, String query) throws SQLException {
+  /** One of {@link WalPositions}' readings, on a connection of {@code node}'s. */
+  private interface Reading {
+    long on(Connection connection) throws SQLException;
+  }
+
+  private long readPosition(Node node, Reading reading) throws SQLException {
     try (Connection connection = node.connect()) {
       connection.setNetworkTimeout(Runnable::run, readTimeoutMs);
-      try (Statement statement = connection.createStatement();
-          ResultSet rs = statement.executeQuery(query)) {
-        return rs.next() ? rs.getString(1) : null;
-      }
+      return reading.on(connection);
     }
   }
 
