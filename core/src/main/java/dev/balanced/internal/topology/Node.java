@@ -150,7 +150,40 @@ public final class Node {
     return total == 0 || (total < pool.getMaximumPoolSize() && state.getIdleConnections() > 0);
   }
 
+  /**
+   * Takes {@code connection} out of its pool for good after {@code failure} left it in an unknown
+   * state: it is closed at once if still in use, and never handed out again. A failure that says
+   * the node cannot be reached marks a replica unreachable, as a failed connect does; any other is
+   * logged. {@code during} names what failed, for the log ("ending a read-only transaction").
+   */
+  public void discard(Connection connection, SQLException failure, String during) {
+    pool.evictConnection(connection);
+    if (!primary && ConnectionFailures.meansUnreachable(failure) && !pool.isClosed()) {
+      markUnreachable(failure, during);
+    } else {
+      LOG.warn(
+          "{} {}: {} failed ({}, SQLState {}); its connection was discarded",
+          primary ? "primary" : "replica",
+          name,
+          during,
+          Secrets.maskUrl(String.valueOf(failure.getMessage())),
+          failure.getSQLState());
+    }
+  }
+
+  /**
+   * Closes a healthy connection instead of returning it to its pool, because its session holds
+   * state the pool does not reset (settings changed by SQL).
+   */
+  public void retire(Connection connection) {
+    pool.evictConnection(connection);
+  }
+
   private void markUnreachable(SQLException e) {
+    markUnreachable(e, null);
+  }
+
+  private void markUnreachable(SQLException e, String during) {
     // An idle connection is the sign that the node is back (reconnectedInBackground), so none made
     // before the failure may stay: after a network partition, which resets nothing, they are as
     // dead as the one that failed, and the pool would hand them out one check timeout at a time.
@@ -164,9 +197,10 @@ public final class Node {
       // HikariCP's timeout says only that it timed out; the driver's failure says why.
       Throwable why = e.getCause() != null ? e.getCause() : e;
       LOG.warn(
-          "replica {} cannot be reached ({}); its reads go to other nodes until {}",
+          "replica {} cannot be reached ({}{}); its reads go to other nodes until {}",
           name,
           Secrets.maskUrl(String.valueOf(why.getMessage())),
+          during == null ? "" : ", while " + during,
           poolKeepsReconnecting()
               ? "its pool has reconnected"
               : "a unit of work tries it again in "
