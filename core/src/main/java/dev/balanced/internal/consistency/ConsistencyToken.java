@@ -1,5 +1,7 @@
 package dev.balanced.internal.consistency;
 
+import dev.balanced.internal.position.Lsn;
+
 /**
  * What a unit of work must see from earlier ones: the writes of a database set up to a time or a
  * WAL position. Immutable; {@link TokenCodec} turns it into a signed string.

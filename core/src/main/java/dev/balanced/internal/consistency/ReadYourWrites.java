@@ -4,7 +4,10 @@ import dev.balanced.PinningContext;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.Consistency;
 import dev.balanced.internal.config.ConsistencySettings;
+import dev.balanced.internal.position.Lsn;
+import dev.balanced.internal.position.WalPositions;
 import dev.balanced.internal.topology.Node;
+import dev.balanced.internal.topology.ReplicaPositions;
 import dev.balanced.internal.topology.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,6 +34,7 @@ public final class ReadYourWrites {
   private final List<Node> replicas;
 
   private final ReplicaPositions positions;
+  private final long refreshNanos;
   private final LongSupplier clock;
 
   ReadYourWrites(BalancedSettings settings, Topology topology, LongSupplier clock) {
@@ -48,7 +52,8 @@ public final class ReadYourWrites {
       }
     }
     this.replicas = List.copyOf(readers);
-    this.positions = new ReplicaPositions(topology.nodes().size(), this.settings.lsnRefreshMs());
+    this.positions = topology.positions();
+    this.refreshNanos = this.settings.lsnRefreshMs() * 1_000_000L;
     this.clock = clock;
   }
 
@@ -89,7 +94,7 @@ public final class ReadYourWrites {
     }
     long deadline = clock.getAsLong() + settings.lsnWaitMs();
     while (true) {
-      if (Lsn.reached(positions.refresh(selected), lsn)) {
+      if (Lsn.reached(positions.refresh(selected, refreshNanos), lsn)) {
         return selected;
       }
       for (Node replica : replicas) {
@@ -97,7 +102,7 @@ public final class ReadYourWrites {
         // one too far behind to be given reads.
         if (replica != selected
             && replica.isUsable()
-            && Lsn.reached(positions.refresh(replica), lsn)) {
+            && Lsn.reached(positions.refresh(replica, refreshNanos), lsn)) {
           return replica;
         }
       }

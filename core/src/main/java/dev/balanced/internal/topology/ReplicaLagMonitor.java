@@ -1,6 +1,6 @@
 package dev.balanced.internal.topology;
 
-import dev.balanced.internal.consistency.WalPositions;
+import dev.balanced.internal.position.WalPositions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,8 @@ final class ReplicaLagMonitor implements AutoCloseable {
 
   private final Node primary;
   private final List<Node> replicas;
+  private final ReplicaPositions positions;
+  private final LongSupplier nanoClock;
   private final int maxLagMs;
   private final int readTimeoutMs;
   private final WalTimeline timeline;
@@ -31,7 +34,7 @@ final class ReplicaLagMonitor implements AutoCloseable {
 
   private final long checkNanos;
 
-  /** {@link System#nanoTime()} of the last reading of the primary's position. */
+  /** The clock's time of the last reading of the primary's position. */
   private long primaryObservedAt;
 
   /** Whether the last reading of the primary failed: logged at WARN once, not every check. */
@@ -40,9 +43,17 @@ final class ReplicaLagMonitor implements AutoCloseable {
   /** Replicas whose last reading failed: logged at WARN once, not every check. */
   private final Set<Node> unreadable = new HashSet<>();
 
-  private ReplicaLagMonitor(Node primary, List<Node> replicas, int maxLagMs, int checkMs) {
+  private ReplicaLagMonitor(
+      Node primary,
+      List<Node> replicas,
+      ReplicaPositions positions,
+      LongSupplier nanoClock,
+      int maxLagMs,
+      int checkMs) {
     this.primary = primary;
     this.replicas = List.copyOf(replicas);
+    this.positions = positions;
+    this.nanoClock = nanoClock;
     this.maxLagMs = maxLagMs;
     this.checkNanos = TimeUnit.MILLISECONDS.toNanos(checkMs);
     // A server that stops answering mid-query must not stop the measuring of the others for good.
@@ -58,8 +69,14 @@ final class ReplicaLagMonitor implements AutoCloseable {
     thread.scheduleWithFixedDelay(this::checkSafely, 0, checkMs, TimeUnit.MILLISECONDS);
   }
 
-  static ReplicaLagMonitor start(Node primary, List<Node> replicas, int maxLagMs, int checkMs) {
-    return new ReplicaLagMonitor(primary, replicas, maxLagMs, checkMs);
+  static ReplicaLagMonitor start(
+      Node primary,
+      List<Node> replicas,
+      ReplicaPositions positions,
+      LongSupplier nanoClock,
+      int maxLagMs,
+      int checkMs) {
+    return new ReplicaLagMonitor(primary, replicas, positions, nanoClock, maxLagMs, checkMs);
   }
 
   /** A task that throws is not run again by its executor. */
@@ -81,13 +98,14 @@ final class ReplicaLagMonitor implements AutoCloseable {
       }
       // Reading the replicas before may have taken a while (a pool waiting for a connection): lag
       // measured against an older position of the primary would come out short by that much.
-      if (System.nanoTime() - primaryObservedAt > checkNanos && !observePrimary()) {
+      if (nanoClock.getAsLong() - primaryObservedAt > checkNanos && !observePrimary()) {
         return;
       }
       try {
-        long replayed = readPosition(replica, WalPositions::replayed);
+        // Read-your-writes may have asked the replica moments ago: its answer saves a round trip.
+        long replayed = positions.latest(replica, checkNanos / 2, readTimeoutMs);
         // 0: not a standby (promoted, or not replicating by WAL); nothing to be behind on.
-        long lagNanos = replayed == 0 ? 0 : timeline.lagNanos(System.nanoTime(), replayed);
+        long lagNanos = replayed == 0 ? 0 : timeline.lagNanos(nanoClock.getAsLong(), replayed);
         replica.lagMeasured(TimeUnit.NANOSECONDS.toMillis(lagNanos), maxLagMs);
         unreadable.remove(replica);
       } catch (SQLException | IllegalArgumentException e) {
@@ -112,8 +130,12 @@ final class ReplicaLagMonitor implements AutoCloseable {
       return false;
     }
     try {
-      long flushed = readPosition(primary, WalPositions::flushed);
-      primaryObservedAt = System.nanoTime();
+      long flushed;
+      try (Connection connection = primary.connect()) {
+        connection.setNetworkTimeout(Runnable::run, readTimeoutMs);
+        flushed = WalPositions.flushed(connection);
+      }
+      primaryObservedAt = nanoClock.getAsLong();
       timeline.observe(primaryObservedAt, flushed);
       primaryFailing = false;
       return true;
@@ -126,18 +148,6 @@ final class ReplicaLagMonitor implements AutoCloseable {
       }
       primaryFailing = true;
       return false;
-    }
-  }
-
-  /** One of {@link WalPositions}' readings, on a connection of {@code node}'s. */
-  private interface Reading {
-    long on(Connection connection) throws SQLException;
-  }
-
-  private long readPosition(Node node, Reading reading) throws SQLException {
-    try (Connection connection = node.connect()) {
-      connection.setNetworkTimeout(Runnable::run, readTimeoutMs);
-      return reading.on(connection);
     }
   }
 

@@ -29,13 +29,17 @@ public final class Topology implements AutoCloseable {
   /** Measures replica lag when {@code max_replica_lag_ms} is set, else {@code null}. */
   private final ReplicaLagMonitor lagMonitor;
 
+  private final ReplicaPositions positions;
+
   private Topology(
       Node primary,
       List<Node> replicas,
       boolean primaryServesReads,
       List<String> disabledReplicaNames,
+      ReplicaPositions positions,
       ReplicaLagMonitor lagMonitor) {
     this.primary = primary;
+    this.positions = positions;
     this.lagMonitor = lagMonitor;
     this.replicas = Collections.unmodifiableList(replicas);
     this.disabledReplicaNames = List.copyOf(disabledReplicaNames);
@@ -97,13 +101,24 @@ public final class Topology implements AutoCloseable {
                   listener));
         }
       }
+      ReplicaPositions positions = new ReplicaPositions(replicas.size() + 1, nanoClock);
       ReplicaLagMonitor lagMonitor =
           settings.maxReplicaLagMs() > 0 && !replicas.isEmpty()
               ? ReplicaLagMonitor.start(
-                  primary, replicas, settings.maxReplicaLagMs(), settings.replicaLagCheckMs())
+                  primary,
+                  replicas,
+                  positions,
+                  nanoClock,
+                  settings.maxReplicaLagMs(),
+                  settings.replicaLagCheckMs())
               : null;
       return new Topology(
-          primary, replicas, settings.primaryServesReads(), disabledReplicaNames, lagMonitor);
+          primary,
+          replicas,
+          settings.primaryServesReads(),
+          disabledReplicaNames,
+          positions,
+          lagMonitor);
     } catch (RuntimeException e) {
       started.forEach(HikariDataSource::close);
       throw e;
@@ -133,6 +148,11 @@ public final class Topology implements AutoCloseable {
 
   public List<Node> readNodes() {
     return readNodes;
+  }
+
+  /** The replicas' replay positions, shared by the lag monitor and read-your-writes. */
+  public ReplicaPositions positions() {
+    return positions;
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.balanced.internal.topology;
 
-import dev.balanced.internal.consistency.Lsn;
+import dev.balanced.internal.position.Lsn;
 import java.util.ArrayDeque;
 
 /**

@@ -2,6 +2,7 @@ package dev.balanced.internal.consistency;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.balanced.internal.position.Lsn;
 import org.junit.jupiter.api.Test;
 
 class ConsistencyTokenTest {

@@ -1,4 +1,4 @@
-package dev.balanced.internal.consistency;
+package dev.balanced.internal.position;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

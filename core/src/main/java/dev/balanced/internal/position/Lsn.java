@@ -1,4 +1,4 @@
-package dev.balanced.internal.consistency;
+package dev.balanced.internal.position;
 
 /**
  * PostgreSQL WAL positions ({@code pg_lsn}, printed as {@code 16/B374D848}) as unsigned 64-bit

@@ -1,4 +1,4 @@
-package dev.balanced.internal.consistency;
+package dev.balanced.internal.position;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
