@@ -24,11 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.internal.log.DeprecationLogger;
 import org.hibernate.jpa.HibernatePersistenceProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,9 +45,18 @@ class SupersededConnectionSettingsTest {
   private static final String SECRET = "s3cr3t-pw";
 
   private static BalancedConfigurationException failure(H2Nodes nodes, Map<String, Object> extra) {
-    RuntimeException e =
-        assertThrows(RuntimeException.class, () -> BalancedH2.factory(nodes, extra).close());
-    return configurationException(e);
+    // Hibernate warns about the javax.* keys these tests set on purpose; keep that off the console.
+    java.util.logging.Logger deprecation =
+        java.util.logging.Logger.getLogger(DeprecationLogger.CATEGORY);
+    Level level = deprecation.getLevel();
+    deprecation.setLevel(Level.OFF);
+    try {
+      RuntimeException e =
+          assertThrows(RuntimeException.class, () -> BalancedH2.factory(nodes, extra).close());
+      return configurationException(e);
+    } finally {
+      deprecation.setLevel(level);
+    }
   }
 
   private static BalancedConfigurationException configurationException(RuntimeException e) {

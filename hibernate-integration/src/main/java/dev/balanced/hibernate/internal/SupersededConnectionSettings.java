@@ -25,14 +25,21 @@ import org.slf4j.LoggerFactory;
 final class SupersededConnectionSettings {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.config");
 
+  /*
+   * Hibernate deprecates most of these keys but still honours them, which is why they are checked:
+   * its constants are used, deprecated or not, so that the keys are Hibernate's own spelling.
+   */
+
   /**
    * The JPA bootstrap copies a URL or a data source to every key of its kind, whichever one the
    * application wrote, so the keys of a kind that hold one value are named together.
    */
+  @SuppressWarnings("deprecation")
   private static final List<String> URL_KEYS =
       List.of(JdbcSettings.JAKARTA_JDBC_URL, JdbcSettings.URL, JdbcSettings.JPA_JDBC_URL);
 
   /** Also where the JPA bootstrap puts a persistence unit's {@code <non-jta-data-source>}. */
+  @SuppressWarnings("deprecation")
   private static final List<String> DATA_SOURCE_KEYS =
       List.of(
           JdbcSettings.JAKARTA_NON_JTA_DATASOURCE,
