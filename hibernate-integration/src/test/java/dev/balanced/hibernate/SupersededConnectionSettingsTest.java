@@ -123,6 +123,30 @@ class SupersededConnectionSettingsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "jakarta.persistence.jdbc.user",
+        "javax.persistence.jdbc.user",
+        "hibernate.connection.username",
+        "jakarta.persistence.jdbc.password",
+        "javax.persistence.jdbc.password",
+        "hibernate.connection.password"
+      })
+  void credentialsOtherThanThePrimarysFailStartupNamingTheirKey(String key) {
+    boolean password = key.endsWith("password");
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
+      assertMentions(
+          failure(nodes, Map.of(key, password ? SECRET : "someone")),
+          "'" + key + "'",
+          password
+              ? "[<masked>], not the primary's password 'hibernate.balanced.primary.password'"
+              : "[someone], not the primary's username 'hibernate.balanced.primary.username' [sa]",
+          "give the primary's credentials in 'hibernate.balanced.primary.username' and"
+              + " 'hibernate.balanced.primary.password'");
+    }
+  }
+
   @Test
   void aDataSourceWhoseDatabaseCannotBeToldFailsStartup() {
     try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
@@ -168,6 +192,7 @@ class SupersededConnectionSettingsTest {
                   }));
       assertTrue(
           e.getMessage().startsWith("Setting 'hibernate.connection.url' is ["), e.getMessage());
+      assertTrue(e.getMessage().contains("would ignore it: remove it, and give"), e.getMessage());
     }
   }
 
@@ -188,7 +213,7 @@ class SupersededConnectionSettingsTest {
   }
 
   @Test
-  void theSameUrlAsThePrimaryIsIgnoredWithOneInfoLine() {
+  void theSameUrlAndUserAsThePrimarysAreIgnoredWithOneInfoLine() {
     try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
       // What a framework derives from the same configuration, written a little differently.
       String samePrimary = " " + nodes.url("primary").replace("jdbc:h2:", "JDBC:H2:") + " ";
@@ -196,7 +221,13 @@ class SupersededConnectionSettingsTest {
           stderrOf(
               () -> {
                 EntityManagerFactory emf =
-                    BalancedH2.factory(nodes, Map.of("hibernate.connection.url", samePrimary));
+                    BalancedH2.factory(
+                        nodes,
+                        Map.of(
+                            "hibernate.connection.url",
+                            samePrimary,
+                            "jakarta.persistence.jdbc.user",
+                            "sa"));
                 assertServesReadsFromReplica(emf);
                 return null;
               });
@@ -206,7 +237,9 @@ class SupersededConnectionSettingsTest {
           new Exception(lines.get(0)),
           "INFO dev.balanced.config - Ignoring ",
           "'hibernate.connection.url'",
-          "the same database as 'hibernate.balanced.primary.url'",
+          "'jakarta.persistence.jdbc.user'",
+          "[sa]",
+          "the same as the primary's 'hibernate.balanced.primary.*'",
           "its own pools");
     }
   }

@@ -18,67 +18,68 @@ import org.slf4j.LoggerFactory;
 /**
  * Hibernate's own connection settings, which Balanced replaces. Once Balanced provides the
  * connections, Hibernate ignores them without a word, so a persistence unit moved to Balanced that
- * kept them would look as if they mattered. One that names a database other than the primary, or
- * one whose database cannot be told, fails startup; one that names the primary (as a framework that
- * builds its own DataSource from the same URL sets it) is ignored with one INFO line.
+ * kept them would look as if they mattered. One that differs from the primary's, or a data source
+ * whose database cannot be told, fails startup; one that agrees with the primary (as a framework
+ * that builds its own DataSource from the same URL sets it) is ignored with one INFO line.
  */
 final class SupersededConnectionSettings {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.config");
 
-  /*
-   * Hibernate deprecates most of these keys but still honours them, which is why they are checked:
-   * its constants are used, deprecated or not, so that the keys are Hibernate's own spelling.
-   */
-
   /**
-   * The JPA bootstrap copies a URL or a data source to every key of its kind, whichever one the
-   * application wrote, so the keys of a kind that hold one value are named together.
+   * Each kind's keys, Jakarta's first. The JPA bootstrap copies a value to every key of its kind,
+   * whichever one the application wrote (a persistence unit's {@code <non-jta-data-source>} too),
+   * so the keys of a kind that hold one value are named together. Hibernate deprecates most of
+   * these keys but still honours them, which is why they are checked.
    */
   @SuppressWarnings("deprecation")
-  private static final List<String> URL_KEYS =
-      List.of(JdbcSettings.JAKARTA_JDBC_URL, JdbcSettings.URL, JdbcSettings.JPA_JDBC_URL);
+  private enum Kind {
+    URL(JdbcSettings.JAKARTA_JDBC_URL, JdbcSettings.URL, JdbcSettings.JPA_JDBC_URL),
+    DATA_SOURCE(
+        JdbcSettings.JAKARTA_NON_JTA_DATASOURCE,
+        JdbcSettings.JAKARTA_JTA_DATASOURCE,
+        JdbcSettings.DATASOURCE,
+        JdbcSettings.JPA_NON_JTA_DATASOURCE,
+        JdbcSettings.JPA_JTA_DATASOURCE),
+    USERNAME(JdbcSettings.JAKARTA_JDBC_USER, JdbcSettings.USER, JdbcSettings.JPA_JDBC_USER),
+    PASSWORD(JdbcSettings.JAKARTA_JDBC_PASSWORD, JdbcSettings.PASS, JdbcSettings.JPA_JDBC_PASSWORD);
 
-  /** Also where the JPA bootstrap puts a persistence unit's {@code <non-jta-data-source>}. */
-  @SuppressWarnings("deprecation")
-  private static final List<String> DATA_SOURCE_KEYS =
-      List.of(
-          JdbcSettings.JAKARTA_NON_JTA_DATASOURCE,
-          JdbcSettings.JAKARTA_JTA_DATASOURCE,
-          JdbcSettings.DATASOURCE,
-          JdbcSettings.JPA_NON_JTA_DATASOURCE,
-          JdbcSettings.JPA_JTA_DATASOURCE);
+    final List<String> keys;
+
+    Kind(String... keys) {
+      this.keys = List.of(keys);
+    }
+  }
 
   private SupersededConnectionSettings() {}
 
   /**
-   * @throws BalancedConfigurationException naming the first setting that does not name the primary
+   * @throws BalancedConfigurationException naming the first setting that disagrees with the primary
    */
   static void check(Map<String, Object> settings, BalancedSettings balanced) {
     List<String> ignored = new ArrayList<>();
-    checkKind(settings, URL_KEYS, false, balanced, ignored);
-    checkKind(settings, DATA_SOURCE_KEYS, true, balanced, ignored);
+    for (Kind kind : Kind.values()) {
+      check(kind, settings, balanced, ignored);
+    }
     if (!ignored.isEmpty()) {
       LOG.info(
-          "Ignoring {}: the same database as '{}', which Balanced connects to through its own pools",
+          "Ignoring {}: the same as the primary's '{}*', which Balanced connects to through its"
+              + " own pools",
           String.join(", ", ignored),
-          balanced.primary().keyPrefix() + Settings.URL);
+          balanced.primary().keyPrefix());
     }
   }
 
-  private static void checkKind(
-      Map<String, Object> settings,
-      List<String> keys,
-      boolean dataSources,
-      BalancedSettings balanced,
-      List<String> ignored) {
+  private static void check(
+      Kind kind, Map<String, Object> settings, BalancedSettings balanced, List<String> ignored) {
+    NodeSettings primary = balanced.primary();
     List<String> done = new ArrayList<>();
-    for (String key : keys) {
+    for (String key : kind.keys) {
       Object value = settings.get(key);
       if (value == null || value instanceof String s && s.isBlank() || done.contains(key)) {
         continue;
       }
       List<String> sameValue = new ArrayList<>();
-      for (String other : keys) {
+      for (String other : kind.keys) {
         // A data source is the same one, not an equal one: its equals() is none of our business.
         Object otherValue = settings.get(other);
         if (otherValue == value || value instanceof String && value.equals(otherValue)) {
@@ -86,65 +87,89 @@ final class SupersededConnectionSettings {
         }
       }
       done.addAll(sameValue);
-      String url = dataSources ? urlOf(value) : value.toString();
-      String described = describe(value, url);
-      if (!JdbcUrls.sameDatabase(url, balanced.primary().url())) {
-        throw conflict(sameValue, described, url == null, dataSources, balanced);
+      String url = kind == Kind.DATA_SOURCE ? urlOf(value) : null;
+      boolean agrees =
+          switch (kind) {
+            case URL -> JdbcUrls.sameDatabase(value.toString(), primary.url());
+            case DATA_SOURCE -> JdbcUrls.sameDatabase(url, primary.url());
+            case USERNAME -> value.toString().equals(primary.username());
+            case PASSWORD -> value.toString().equals(primary.password());
+          };
+      String described = describe(kind, value, url);
+      if (!agrees) {
+        throw conflict(kind, sameValue, described, url, balanced);
       }
       ignored.add(quoted(sameValue) + " " + described);
     }
   }
 
   private static BalancedConfigurationException conflict(
-      List<String> keys,
-      String described,
-      boolean unknownDatabase,
-      boolean dataSource,
-      BalancedSettings balanced) {
+      Kind kind, List<String> keys, String described, String url, BalancedSettings balanced) {
     NodeSettings primary = balanced.primary();
-    String primaryUrlKey = primary.keyPrefix() + Settings.URL;
-    StringBuilder message = new StringBuilder();
-    message
-        .append(keys.size() == 1 ? "Setting " : "Settings ")
-        .append(quoted(keys))
-        .append(keys.size() == 1 ? " is " : " are ")
-        .append(described)
-        .append(", ")
-        .append(
-            unknownDatabase
-                ? "whose database cannot be told without connecting (no JDBC URL can be read from"
-                    + " it), so it may not be the primary '"
-                : "a database other than the primary '")
-        .append(primaryUrlKey)
-        .append("' [")
-        .append(Secrets.maskUrl(primary.url()))
-        .append("]. With '")
-        .append(balanced.prefix())
-        .append(
-            "*' settings Hibernate connects only through Balanced's pools and would ignore it: ")
-        .append("remove it");
-    if (dataSource) {
-      message
-          .append(" (or the persistence unit's <non-jta-data-source> / <jta-data-source>)")
-          .append(", and configure the primary's pool with '")
-          .append(primaryUrlKey)
-          .append("' and '")
-          .append(primary.keyPrefix())
-          .append(Settings.HIKARI)
-          .append("<HikariCP property>'");
-    } else {
-      message
-          .append(", and give the primary's URL in '")
-          .append(primaryUrlKey)
-          .append("' and its credentials in '")
-          .append(primary.keyPrefix())
-          .append(Settings.USERNAME)
-          .append("' and '")
-          .append(primary.keyPrefix())
-          .append(Settings.PASSWORD)
-          .append("'");
-    }
-    return new BalancedConfigurationException(message.toString());
+    String urlKey = primary.keyPrefix() + Settings.URL;
+    String usernameKey = primary.keyPrefix() + Settings.USERNAME;
+    String passwordKey = primary.keyPrefix() + Settings.PASSWORD;
+    String primaryUrl = "'" + urlKey + "' [" + Secrets.maskUrl(primary.url()) + "]";
+    String mismatch =
+        switch (kind) {
+          case URL -> "a database other than the primary " + primaryUrl;
+          case DATA_SOURCE ->
+              url != null
+                  ? "a database other than the primary " + primaryUrl
+                  : "whose database cannot be told without connecting (no JDBC URL can be read"
+                      + " from it), so it may not be the primary "
+                      + primaryUrl;
+          case USERNAME ->
+              "not the primary's username '"
+                  + usernameKey
+                  + "' ["
+                  + (primary.username() == null ? "none" : primary.username())
+                  + "]";
+          case PASSWORD -> "not the primary's password '" + passwordKey + "'";
+        };
+    String remedy =
+        switch (kind) {
+          case URL ->
+              "give the primary's URL in '"
+                  + urlKey
+                  + "' and its credentials in '"
+                  + usernameKey
+                  + "' and '"
+                  + passwordKey
+                  + "'";
+          case DATA_SOURCE ->
+              "configure the primary's pool with '"
+                  + urlKey
+                  + "' and '"
+                  + primary.keyPrefix()
+                  + Settings.HIKARI
+                  + "<HikariCP property>'";
+          case USERNAME, PASSWORD ->
+              "give the primary's credentials in '"
+                  + usernameKey
+                  + "' and '"
+                  + passwordKey
+                  + "' (replicas inherit them)";
+        };
+    String them = keys.size() == 1 ? "it" : "them";
+    return new BalancedConfigurationException(
+        (keys.size() == 1 ? "Setting " : "Settings ")
+            + quoted(keys)
+            + (keys.size() == 1 ? " is " : " are ")
+            + described
+            + ", "
+            + mismatch
+            + ". With '"
+            + balanced.prefix()
+            + "*' settings Hibernate connects only through Balanced's pools and would ignore "
+            + them
+            + ": remove "
+            + them
+            + (kind == Kind.DATA_SOURCE
+                ? " (or the persistence unit's <non-jta-data-source> / <jta-data-source>)"
+                : "")
+            + ", and "
+            + remedy);
   }
 
   private static String quoted(List<String> keys) {
@@ -152,12 +177,18 @@ final class SupersededConnectionSettings {
   }
 
   /** A URL with its credentials masked, a JNDI name, or a data source's type and URL. */
-  private static String describe(Object value, String url) {
-    if (!(value instanceof DataSource)) {
-      return "[" + Secrets.maskUrl(value.toString()) + "]";
-    }
-    String type = value.getClass().getSimpleName();
-    return url == null ? "[a " + type + "]" : "[a " + type + " for " + Secrets.maskUrl(url) + "]";
+  private static String describe(Kind kind, Object value, String url) {
+    return switch (kind) {
+      case PASSWORD -> "[<masked>]";
+      case DATA_SOURCE ->
+          !(value instanceof DataSource)
+              ? "[" + value + "]"
+              : "[a "
+                  + value.getClass().getSimpleName()
+                  + (url == null ? "" : " for " + Secrets.maskUrl(url))
+                  + "]";
+      default -> "[" + Secrets.maskUrl(value.toString()) + "]";
+    };
   }
 
   /**
