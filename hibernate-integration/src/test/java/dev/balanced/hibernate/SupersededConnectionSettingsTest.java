@@ -147,6 +147,35 @@ class SupersededConnectionSettingsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "hibernate.connection.provider_class",
+        "hibernate.connection.pool_size",
+        "hibernate.connection.isolation",
+        "hibernate.connection.autocommit",
+        "hibernate.hikari.maximumPoolSize",
+        "hibernate.c3p0.max_size",
+        "hibernate.agroal.maxSize"
+      })
+  void settingsOfHibernatesOwnPoolFailStartupNamingTheirKey(String key) {
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
+      assertMentions(
+          failure(nodes, Map.of(key, "20")),
+          "Setting '" + key + "' [20] configures the connection pool Hibernate would build",
+          "'hibernate.balanced.primary.hikari.<HikariCP property>'");
+    }
+  }
+
+  @Test
+  void aPasswordOfHibernatesOwnPoolIsMasked() {
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
+      assertMentions(
+          failure(nodes, Map.of("hibernate.hikari.dataSource.password", SECRET)),
+          "Setting 'hibernate.hikari.dataSource.password' [<masked>]");
+    }
+  }
+
   @Test
   void aDataSourceWhoseDatabaseCannotBeToldFailsStartup() {
     try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {

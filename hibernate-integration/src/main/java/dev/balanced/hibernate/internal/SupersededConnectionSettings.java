@@ -10,7 +10,11 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.hibernate.cfg.AgroalSettings;
+import org.hibernate.cfg.C3p0Settings;
+import org.hibernate.cfg.HikariCPSettings;
 import org.hibernate.cfg.JdbcSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +54,29 @@ final class SupersededConnectionSettings {
     }
   }
 
+  /** Settings of the pool Hibernate would build, which never agree with Balanced's pools. */
+  @SuppressWarnings("deprecation")
+  private static final List<String> POOL_KEYS =
+      List.of(
+          JdbcSettings.CONNECTION_PROVIDER,
+          JdbcSettings.POOL_SIZE,
+          JdbcSettings.ISOLATION,
+          JdbcSettings.AUTOCOMMIT);
+
+  /** Hibernate's own HikariCP, C3P0 and Agroal integrations read their settings from these. */
+  private static final List<String> POOL_PREFIXES =
+      List.of(
+          HikariCPSettings.HIKARI_CONFIG_PREFIX + ".",
+          C3p0Settings.C3P0_CONFIG_PREFIX + ".",
+          AgroalSettings.AGROAL_CONFIG_PREFIX + ".");
+
   private SupersededConnectionSettings() {}
 
   /**
    * @throws BalancedConfigurationException naming the first setting that disagrees with the primary
    */
   static void check(Map<String, Object> settings, BalancedSettings balanced) {
+    checkPool(settings, balanced);
     List<String> ignored = new ArrayList<>();
     for (Kind kind : Kind.values()) {
       check(kind, settings, balanced, ignored);
@@ -66,6 +87,28 @@ final class SupersededConnectionSettings {
               + " own pools",
           String.join(", ", ignored),
           balanced.primary().keyPrefix());
+    }
+  }
+
+  private static void checkPool(Map<String, Object> settings, BalancedSettings balanced) {
+    for (Map.Entry<String, Object> setting : new TreeMap<>(settings).entrySet()) {
+      String key = setting.getKey();
+      if (setting.getValue() != null
+          && (POOL_KEYS.contains(key) || POOL_PREFIXES.stream().anyMatch(key::startsWith))) {
+        throw new BalancedConfigurationException(
+            "Setting '"
+                + key
+                + "' ["
+                + Secrets.displayValue(key, setting.getValue().toString())
+                + "] configures the connection pool Hibernate would build. With '"
+                + balanced.prefix()
+                + "*' settings Hibernate connects only through Balanced's pools and would ignore"
+                + " it: remove it, and configure the pools with '"
+                + balanced.primary().keyPrefix()
+                + Settings.HIKARI
+                + "<HikariCP property>' (e.g. maximumPoolSize, transactionIsolation, autoCommit;"
+                + " replicas inherit them)");
+      }
     }
   }
 
