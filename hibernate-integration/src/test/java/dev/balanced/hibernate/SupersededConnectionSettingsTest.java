@@ -168,11 +168,15 @@ class SupersededConnectionSettingsTest {
   }
 
   @Test
-  void aPasswordOfHibernatesOwnPoolIsMasked() {
+  void secretsInSettingsOfHibernatesOwnPoolAreMasked() {
     try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
       assertMentions(
           failure(nodes, Map.of("hibernate.hikari.dataSource.password", SECRET)),
           "Setting 'hibernate.hikari.dataSource.password' [<masked>]");
+      assertMentions(
+          failure(nodes, Map.of("hibernate.hikari.jdbcUrl", otherUrl(nodes))),
+          "Setting 'hibernate.hikari.jdbcUrl' [",
+          ";PASSWORD=<masked>]");
     }
   }
 

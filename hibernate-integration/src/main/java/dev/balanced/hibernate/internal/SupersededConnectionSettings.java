@@ -99,7 +99,7 @@ final class SupersededConnectionSettings {
             "Setting '"
                 + key
                 + "' ["
-                + Secrets.displayValue(key, setting.getValue().toString())
+                + Secrets.maskUrl(Secrets.displayValue(key, setting.getValue().toString()))
                 + "] configures the connection pool Hibernate would build. With '"
                 + balanced.prefix()
                 + "*' settings Hibernate connects only through Balanced's pools and would ignore"
