@@ -2,9 +2,11 @@ package dev.balanced.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.balanced.BalancedConfigurationException;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
 import dev.balanced.UnpinnedWriteException;
@@ -116,6 +118,25 @@ class PersistenceXmlTest {
       em.persist(new Message("accepted"));
       em.getTransaction().commit();
     }
+  }
+
+  /** A unit moved to Balanced that kept its old URL: it would be ignored, so startup fails. */
+  @Test
+  void aJdbcUrlOfAnotherDatabaseFailsStartupNamingIt() {
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                Persistence.createEntityManagerFactory(
+                        "balanced-it", Map.of("jakarta.persistence.jdbc.url", "jdbc:h2:mem:it-old"))
+                    .close());
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof BalancedConfigurationException)) {
+      cause = cause.getCause();
+    }
+    assertNotNull(cause, () -> "no BalancedConfigurationException in " + e);
+    assertTrue(cause.getMessage().contains("'jakarta.persistence.jdbc.url'"), cause.getMessage());
+    assertTrue(cause.getMessage().contains("'hibernate.balanced.primary.url'"), cause.getMessage());
   }
 
   @Test

@@ -160,6 +160,9 @@ public record BalancedSettings(
             consistency(raw, prefix, primary));
     settings.checkWeights();
     settings.checkLagNeedsPostgres();
+    // Every way Balanced starts (Hibernate, BalancedDataSource) comes through here, and from here
+    // on its log matters.
+    Slf4jProviderCheck.warnOnceIfUnbound();
     return settings;
   }
 

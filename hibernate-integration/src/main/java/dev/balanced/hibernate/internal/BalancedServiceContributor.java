@@ -15,8 +15,8 @@ import org.hibernate.service.spi.ServiceRegistryImplementor;
 /**
  * Switches Balanced on when any {@code hibernate.balanced.*} setting is present, and leaves
  * Hibernate untouched otherwise. Validates every one of them before anything starts (the primary
- * URL is required), then contributes the connection provider, the tenant resolver and the cache-key
- * fix.
+ * URL is required), and Hibernate's own connection settings against them, then contributes the
+ * connection provider, the tenant resolver and the cache-key fix.
  */
 public final class BalancedServiceContributor implements ServiceContributor {
 
@@ -41,6 +41,7 @@ public final class BalancedServiceContributor implements ServiceContributor {
       }
     }
     BalancedSettings parsed = BalancedSettings.parse(settings, Settings.HIBERNATE_PREFIX);
+    SupersededConnectionSettings.check(settings, parsed);
     builder.addInitiator(new ProviderInitiator(parsed));
     builder.applySetting(
         MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new NodeTenantResolver());
