@@ -51,6 +51,17 @@ class BalancedSessionTest {
     assertSame(session, connection.unwrap(BalancedSession.class));
   }
 
+  /** toString() shows up in logs and debuggers: it must not choose a node (which may query). */
+  @Test
+  void toStringDoesNotChooseTheReadNode() throws Exception {
+    assertTrue(session.toString().contains("read node not chosen yet"), session.toString());
+    assertTrue(session.toString().contains("read node not chosen yet"), "still not chosen");
+
+    String replica = servedBy(connection);
+
+    assertTrue(session.toString().contains("reads on " + replica), session.toString());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"primary", "master", "PRIMARY", "Master"})
   void primaryScopeReadsFromThePrimaryUntilClosed(String name) throws Exception {

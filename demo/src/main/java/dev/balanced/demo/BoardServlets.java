@@ -7,10 +7,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 
 /** The three pages of the Anonymous Message Server. */
 final class BoardServlets {
+  /** The demo listens on loopback only: the server's time zone is its visitor's. */
+  private static final ZoneId ZONE = ZoneId.systemDefault();
+
   private BoardServlets() {}
 
   /** {@code GET /}: the message the previous visitor left, and a form to leave one. */
@@ -55,35 +59,71 @@ final class BoardServlets {
                     e -> e.find(Message.class, posted) != null,
                     found -> found ? "found" : "not found (the replica has not caught up)");
       }
+      Instant now = Instant.now();
       StringBuilder body = new StringBuilder();
       if (posted != null) {
-        body.append(
-            seesOwnMessage
-                ? "<p id=\"posted\" class=\"ok\">Your message #" + posted + " is on the board.</p>"
-                : "<p id=\"posted\" class=\"stale\">Your message #"
-                    + posted
-                    + " is not visible yet: this page read a lagging replica.</p>");
+        body.append(postedNotice(posted, seesOwnMessage, log.last(), db));
       }
-      body.append("<h2>The last visitor left you this</h2>");
+      body.append("<section class=\"card\" id=\"board\"><h2>The last visitor left you this</h2>");
       body.append(
           latest == null
-              ? "<p class=\"message\" id=\"latest\">Nobody has left a message yet.</p>"
-              : "<p class=\"message\" id=\"latest\">"
+              ? "<p class=\"message empty\" id=\"latest\">Nobody has left a message yet. Be the"
+                  + " first.</p>"
+              : "<blockquote class=\"message\" id=\"latest\">"
                   + Html.escape(latest.getText())
-                  + "</p><p><small>message #"
+                  + "</blockquote><p class=\"meta\">message #"
                   + latest.getId()
-                  + ", posted "
-                  + latest.getPostedAt()
-                  + "</small></p>");
+                  + " · posted <span id=\"latest-time\">"
+                  + HumanTime.html(latest.getPostedAt(), now, ZONE)
+                  + "</span></p>");
+      body.append(
+          "<p class=\"more\"><a href=\"/messages\" id=\"all\">All "
+              + count
+              + (count == 1 ? " message" : " messages")
+              + " →</a></p></section>");
+      body.append("<section class=\"card\" id=\"leave-one\">");
       body.append("<h2>Leave a message for the next visitor</h2>");
       body.append(
-          "<form method=\"post\" action=\"/messages\"><textarea name=\"text\" rows=\"3\""
-              + " maxlength=\""
+          "<form method=\"post\" action=\"/messages\"><label for=\"text\" class=\"hint\">Up"
+              + " to "
               + Message.MAX_LENGTH
-              + "\" required></textarea><br><button type=\"submit\" id=\"leave\">Leave"
-              + " message</button></form>");
-      body.append("<p><a href=\"/messages\" id=\"all\">All " + count + " messages</a></p>");
-      Page.render(request, response, 200, "Home", body.toString(), log, db.description());
+              + " characters. Anonymous: nobody sees who wrote it.</label><textarea id=\"text\""
+              + " name=\"text\" rows=\"3\" maxlength=\""
+              + Message.MAX_LENGTH
+              + "\" placeholder=\"Something kind for whoever comes next\" required></textarea>"
+              + "<button type=\"submit\" id=\"leave\">Leave message</button></form></section>");
+      Page.render(request, response, 200, "Home", body.toString(), log, db);
+    }
+
+    /**
+     * The first thing a visitor sees after posting: whether this page found their message, and
+     * where it read it.
+     */
+    private static String postedNotice(
+        long posted, boolean found, QueryLog.Entry lookup, DemoDatabase db) {
+      if (!found) {
+        return "<div id=\"posted\" class=\"notice stale\" role=\"status\"><strong>Your message"
+            + " #"
+            + posted
+            + " is not visible yet: this page read a lagging replica.</strong><span"
+            + " class=\"explain\">This window has no token from the post, so this page read"
+            + " the replica, which gets each write "
+            + db.lag().toSeconds()
+            + " s late. Reload in a moment.</span></div>";
+      }
+      String where =
+          lookup.node().equals("primary")
+              ? "This page read it from the primary, where it was written"
+                  + (lookup.reason().equals("read-your-writes")
+                      ? ": your browser brought back the token of your post, and the replica may"
+                          + " not have it yet."
+                      : ".")
+              : "This page read it from the replica, which has it by now.";
+      return "<div id=\"posted\" class=\"notice ok\" role=\"status\"><strong>Your message #"
+          + posted
+          + " is on the board.</strong><span class=\"explain\">"
+          + Html.escape(where)
+          + "</span></div>";
     }
 
     private static Long postedId(HttpServletRequest request) {
@@ -127,9 +167,12 @@ final class BoardServlets {
             response,
             400,
             "Not posted",
-            "<p id=\"error\">" + Html.escape(problem) + " <a href=\"/\">Back</a></p>",
+            "<div id=\"error\" class=\"notice stale\" role=\"alert\"><strong>"
+                + Html.escape(problem)
+                + "</strong><span class=\"explain\">Nothing was posted. <a href=\"/\">Back to"
+                + " the board</a></span></div>",
             new QueryLog(),
-            db.description());
+            db);
         return;
       }
       QueryLog log = new QueryLog();
@@ -161,20 +204,26 @@ final class BoardServlets {
                 em,
                 "select all messages",
                 e -> e.createQuery("from Message order by id desc", Message.class).getResultList(),
-                list -> list.size() + " messages");
+                list -> list.size() + (list.size() == 1 ? " message" : " messages"));
       }
-      StringBuilder body = new StringBuilder("<h2>All messages</h2><ol id=\"messages\" reversed>");
+      Instant now = Instant.now();
+      StringBuilder body =
+          new StringBuilder("<section class=\"card\" id=\"list\"><h2>All messages</h2>");
+      if (messages.isEmpty()) {
+        body.append("<p class=\"message empty\">Nobody has left a message yet.</p>");
+      }
+      body.append("<ol id=\"messages\" class=\"messages\">");
       for (Message message : messages) {
-        body.append("<li>")
+        body.append("<li><p class=\"text\">")
             .append(Html.escape(message.getText()))
-            .append(" <small>#")
+            .append("</p><p class=\"meta\">message #")
             .append(message.getId())
-            .append(", ")
-            .append(message.getPostedAt())
-            .append("</small></li>");
+            .append(" · posted ")
+            .append(HumanTime.html(message.getPostedAt(), now, ZONE))
+            .append("</p></li>");
       }
-      body.append("</ol><p><a href=\"/\">Back</a></p>");
-      Page.render(request, response, 200, "All messages", body.toString(), log, db.description());
+      body.append("</ol><p class=\"more\"><a href=\"/\">← Back to the board</a></p></section>");
+      Page.render(request, response, 200, "All messages", body.toString(), log, db);
     }
   }
 }

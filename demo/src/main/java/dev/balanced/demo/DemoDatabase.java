@@ -24,13 +24,24 @@ import org.hibernate.jpa.HibernatePersistenceConfiguration;
 final class DemoDatabase implements AutoCloseable {
   static final Duration H2_LAG = Duration.ofSeconds(3);
   static final Duration PG_APPLY_DELAY = Duration.ofSeconds(3);
+  private static final String H2_REPLICA = "replica";
+  private static final String PG_STANDBY = "standby";
 
   private final String description;
+  private final String replicaName;
+  private final Duration lag;
   private final EntityManagerFactory emf;
   private final AutoCloseable replication;
 
-  private DemoDatabase(String description, EntityManagerFactory emf, AutoCloseable replication) {
+  private DemoDatabase(
+      String description,
+      String replicaName,
+      Duration lag,
+      EntityManagerFactory emf,
+      AutoCloseable replication) {
     this.description = description;
+    this.replicaName = replicaName;
+    this.lag = lag;
     this.emf = emf;
     this.replication = replication;
   }
@@ -41,7 +52,7 @@ final class DemoDatabase implements AutoCloseable {
     Map<String, Object> settings = new HashMap<>();
     settings.put("hibernate.balanced.primary.url", primary);
     settings.put("hibernate.balanced.primary.username", "sa");
-    settings.put("hibernate.balanced.replicas.replica.url", replica);
+    settings.put("hibernate.balanced.replicas." + H2_REPLICA + ".url", replica);
     settings.put("hibernate.balanced.consistency", "time");
     // The pin outlasts the replica's lag, so a writer never reads the replica before it caught up.
     settings.put("hibernate.balanced.pin_seconds", String.valueOf(H2_LAG.toSeconds() + 2));
@@ -50,6 +61,8 @@ final class DemoDatabase implements AutoCloseable {
       LaggingReplicator replicator = LaggingReplicator.start(primary, replica, H2_LAG);
       return new DemoDatabase(
           "H2 primary + H2 replica that lags " + H2_LAG.toSeconds() + " s (consistency=time)",
+          H2_REPLICA,
+          H2_LAG,
           emf,
           replicator);
     } catch (RuntimeException e) {
@@ -67,7 +80,7 @@ final class DemoDatabase implements AutoCloseable {
       settings.put("hibernate.balanced.primary.url", cluster.primary().jdbcUrl());
       settings.put("hibernate.balanced.primary.username", PgNode.USER);
       PgNode standby = cluster.standby(1);
-      settings.put("hibernate.balanced.replicas.standby.url", standby.jdbcUrl());
+      settings.put("hibernate.balanced.replicas." + PG_STANDBY + ".url", standby.jdbcUrl());
       settings.put("hibernate.balanced.consistency", "lsn");
       EntityManagerFactory emf = factory(settings);
       // Serve pages only once the standby has the schema, as after a real migration.
@@ -80,6 +93,8 @@ final class DemoDatabase implements AutoCloseable {
               + ") applying WAL "
               + PG_APPLY_DELAY.toSeconds()
               + " s late (consistency=lsn)",
+          PG_STANDBY,
+          PG_APPLY_DELAY,
           emf,
           cluster);
     } catch (RuntimeException e) {
@@ -108,6 +123,16 @@ final class DemoDatabase implements AutoCloseable {
 
   String description() {
     return description;
+  }
+
+  /** The replica's node name, as the pages show it. */
+  String replicaName() {
+    return replicaName;
+  }
+
+  /** How long after a write the replica has it. */
+  Duration lag() {
+    return lag;
   }
 
   EntityManagerFactory emf() {

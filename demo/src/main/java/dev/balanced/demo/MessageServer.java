@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
  * lets you leave one for the next; every page shows which node served each of its queries and why.
  *
  * <pre>
- * ./mvnw -q -pl demo -am compile exec:java                          # H2, no set-up
- * ./mvnw -q -pl demo -am compile exec:java -Dexec.args=--postgres   # real PostgreSQL + standby
+ * ./mvnw -q -pl demo -am test-compile exec:java                          # H2, no set-up
+ * ./mvnw -q -pl demo -am test-compile exec:java -Dexec.args=--postgres   # real PostgreSQL + standby
  * </pre>
  *
  * Options: {@code --postgres} (start a PostgreSQL primary and hot standby in a temp dir; needs

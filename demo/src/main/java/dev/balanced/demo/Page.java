@@ -6,8 +6,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.Set;
 
-/** The layout of every page, with the panel that shows how the page was served. */
+/**
+ * The layout of every page: what to try, the page's own content, and the panel that shows how the
+ * page was served, with each routing word explained where it appears.
+ */
 final class Page {
   private Page() {}
 
@@ -18,41 +23,44 @@ final class Page {
       String title,
       String body,
       QueryLog log,
-      String database)
+      DemoDatabase db)
       throws IOException {
     response.setStatus(status);
     response.setContentType("text/html;charset=UTF-8");
+    long lag = db.lag().toSeconds();
     PrintWriter out = response.getWriter();
     out.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
-    out.println("<title>" + Html.escape(title) + " - Anonymous Message Server</title>");
-    out.println(
-        "<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}"
-            + "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;"
-            + "text-align:left}th{background:#eee}.message{font-size:1.3rem;padding:1rem;"
-            + "background:#f5f5dc}.primary{color:#a00}.replica{color:#070}"
-            + "textarea{width:100%}</style></head><body>");
+    out.println("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    out.println("<title>" + Html.escape(title) + " · Anonymous Message Server</title>");
+    out.println("<link rel=\"stylesheet\" href=\"" + Stylesheet.PATH + "\">");
+    out.println("<link rel=\"icon\" href=\"data:,\"></head><body>");
+    out.println("<header class=\"masthead\"><div class=\"wrap\">");
     out.println("<h1><a href=\"/\">Anonymous Message Server</a></h1>");
-    out.println(body);
-    out.println("<h2>How this page was served</h2>");
-    out.println("<p id=\"database\">" + Html.escape(database) + "</p>");
     out.println(
-        "<table id=\"queries\"><tr><th>query</th><th>node</th><th>why</th><th>result</th></tr>");
-    for (QueryLog.Entry entry : log.entries()) {
-      String css = entry.node().equals("primary") ? "primary" : "replica";
-      out.println(
-          "<tr><td>"
-              + Html.escape(entry.query())
-              + "</td><td class=\""
-              + css
-              + "\">"
-              + Html.escape(entry.node())
-              + "</td><td>"
-              + Html.escape(entry.reason())
-              + "</td><td>"
-              + Html.escape(entry.result())
-              + "</td></tr>");
+        "<p class=\"tagline\">A Balanced demo: reads go to a replica, writes to the primary,"
+            + " and you see what you wrote.</p></div></header>");
+    out.println("<main class=\"wrap\">");
+    out.println(
+        "<p id=\"try\" class=\"try\"><strong>Try it:</strong> leave a message, then open this"
+            + " page in a private window: it shows up there "
+            + lag
+            + " s later.</p>");
+    out.println(body);
+    out.println("<section class=\"card served\" id=\"served\">");
+    out.println("<h2>How this page was served</h2>");
+    out.println(
+        "<p class=\"legend\"><span class=\"node primary\">primary</span> the database every write"
+            + " goes to &nbsp;·&nbsp; <span class=\"node replica\">"
+            + Html.escape(db.replicaName())
+            + "</span> a replica: a copy of the primary that gets each write "
+            + lag
+            + " s late</p>");
+    if (log.entries().isEmpty()) {
+      out.println("<p id=\"queries\" class=\"none\">This page ran no query.</p>");
+    } else {
+      queries(out, log);
     }
-    out.println("</table>");
+
     PinningContext context = PinningContext.current();
     String pinned =
         context != null && context.isPinned()
@@ -60,20 +68,57 @@ final class Page {
             : "not pinned";
     String forced = BalancedFilter.primaryReason(request);
     String token = BalancedFilter.tokenSource(request);
-    out.println("<ul id=\"request\">");
-    out.println("<li id=\"pinned\">This request: " + Html.escape(pinned) + "</li>");
+    out.println("<dl id=\"request\" class=\"facts\">");
+    out.println(
+        "<dt>Pin</dt><dd><span id=\"pinned\">This request: "
+            + Html.escape(pinned)
+            + "</span><span class=\"explain\">"
+            + Html.escape(Words.PIN)
+            + "</span></dd>");
     if (forced != null) {
-      out.println("<li>Forced to the primary by " + Html.escape(forced) + "</li>");
+      out.println("<dt>Primary</dt><dd>Forced to the primary by " + Html.escape(forced) + "</dd>");
     }
     out.println(
-        "<li id=\"token\">Consistency token: "
+        "<dt>Token</dt><dd><span id=\"token\">Consistency token: "
             + Html.escape(token == null ? "none came with this request" : "came in a " + token)
-            + "</li>");
-    out.println("</ul>");
+            + "</span><span class=\"explain\">"
+            + Html.escape(Words.TOKEN)
+            + "</span></dd>");
+    out.println("</dl></section></main>");
+    out.println("<footer class=\"wrap\">");
+    out.println("<p id=\"database\">Running on " + Html.escape(db.description()) + ".</p>");
     out.println(
-        "<p><small>Add <code>?m=1</code> to any address to force the primary for that request."
-            + " Open the page in a private window to see what a visitor without your token"
-            + " sees.</small></p>");
-    out.println("</body></html>");
+        "<p>Add <code>?m=1</code> to any address to read from the primary for that request.</p>");
+    out.println("</footer></body></html>");
+  }
+
+  /** Each query of the page, the node that served it and why, each word explained once. */
+  private static void queries(PrintWriter out, QueryLog log) {
+    out.println(
+        "<table id=\"queries\"><thead><tr><th class=\"query\">query</th><th>node</th>"
+            + "<th>why</th><th class=\"result\">result</th></tr></thead><tbody>");
+    Set<String> explained = new HashSet<>();
+    for (QueryLog.Entry entry : log.entries()) {
+      String css = entry.node().equals("primary") ? "primary" : "replica";
+      // Each word is explained where it first appears.
+      String explanation = explained.add(entry.reason()) ? Words.reason(entry.reason()) : "";
+      out.println(
+          "<tr><td>"
+              + Html.escape(entry.query())
+              + "</td><td><span class=\"node "
+              + css
+              + "\">"
+              + Html.escape(entry.node())
+              + "</span></td><td><code class=\"reason\">"
+              + Html.escape(entry.reason())
+              + "</code>"
+              + (explanation.isEmpty()
+                  ? ""
+                  : "<span class=\"explain\">" + Html.escape(explanation) + "</span>")
+              + "</td><td class=\"result\">"
+              + Html.escape(entry.result())
+              + "</td></tr>");
+    }
+    out.println("</tbody></table>");
   }
 }

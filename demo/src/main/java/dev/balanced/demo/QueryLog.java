@@ -37,6 +37,11 @@ final class QueryLog {
         new Entry(query, "primary", em.unwrap(BalancedSession.class).routeReason(), result.get()));
   }
 
+  /** The query run last. */
+  Entry last() {
+    return entries.get(entries.size() - 1);
+  }
+
   List<Entry> entries() {
     return entries;
   }

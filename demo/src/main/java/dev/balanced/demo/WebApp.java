@@ -11,7 +11,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The demo's embedded Jetty: two servlets behind Balanced's filter. */
+/** The demo's embedded Jetty: the pages and their stylesheet behind Balanced's filter. */
 final class WebApp implements AutoCloseable {
   private final Server server;
 
@@ -29,6 +29,7 @@ final class WebApp implements AutoCloseable {
     context.setContextPath("/");
     context.addServlet(new ServletHolder("home", new BoardServlets.Home(db)), "");
     context.addServlet(new ServletHolder("messages", new BoardServlets.Messages(db)), "/messages");
+    context.addServlet(new ServletHolder("stylesheet", new Stylesheet()), Stylesheet.PATH);
     BalancedFilter filter =
         BalancedFilter.builder().tokenLifetime(tokenLifetime).masterParam("m").build();
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /** The demo on its embedded default (H2 with a lagging replica), over real HTTP. */
 class MessageServerH2Test {
+  /** A time as a machine writes it (2026-12-03T14:03:21Z), which a visitor should not see. */
+  private static final Pattern RAW_INSTANT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}");
+
   private static DemoDatabase db;
   private static WebApp web;
 
@@ -37,14 +41,56 @@ class MessageServerH2Test {
     return Long.parseLong(m.group(1));
   }
 
+  private static void assertRow(List<String> rows, String expected) {
+    assertTrue(rows.stream().anyMatch(r -> r.startsWith(expected)), () -> expected + " in " + rows);
+  }
+
   @Test
-  void theHomePageShowsTheBoardAndHowItWasServed() throws Exception {
+  void theHomePageSaysWhatToTryAndExplainsHowItWasServed() throws Exception {
     HttpResponse<String> home = new DemoClient(web.port()).get("/");
     assertEquals(200, home.statusCode());
-    assertTrue(home.body().contains("Leave a message for the next visitor"), home.body());
+    String seen = SeenText.of(home.body());
     assertTrue(
-        home.body().contains("<td class=\"replica\">replica</td><td>selector</td>"), home.body());
-    assertTrue(home.body().contains("This request: not pinned"), home.body());
+        seen.contains(
+            "Try it: leave a message, then open this page in a private window: it shows up there"
+                + " 3 s later."),
+        seen);
+    assertTrue(seen.contains("Leave a message for the next visitor"), seen);
+    assertTrue(
+        seen.contains(
+            "primary the database every write goes to · replica a replica: a copy of the primary"
+                + " that gets each write 3 s late"),
+        seen);
+    List<String> rows = SeenText.servedRows(home.body());
+    assertRow(
+        rows,
+        "select the latest message replica selector Nothing here needs the primary, so the"
+            + " replica selector picked a replica to read.");
+    // Explained where it first appears, not again on every row.
+    assertTrue(
+        rows.stream().anyMatch(r -> r.matches("count the messages replica selector \\d+ in all")),
+        rows::toString);
+    assertTrue(seen.contains("This request: not pinned A pinned request reads from"), seen);
+    assertTrue(
+        seen.contains(
+            "Consistency token: none came with this request After a write, Balanced hands the"
+                + " browser a consistency token"),
+        seen);
+  }
+
+  @Test
+  void thePagesHaveTheirOwnStylesheet() throws Exception {
+    DemoClient visitor = new DemoClient(web.port());
+    assertTrue(
+        visitor.get("/").body().contains("<link rel=\"stylesheet\" href=\"/demo.css\">"),
+        "the page links its stylesheet");
+    HttpResponse<String> css = visitor.get("/demo.css");
+    assertEquals(200, css.statusCode());
+    assertEquals(
+        "text/css;charset=utf-8",
+        css.headers().firstValue("Content-Type").orElseThrow().toLowerCase().replace(" ", ""));
+    assertTrue(css.body().contains(".notice.ok"), css.body());
+    assertFalse(css.body().contains("@import") || css.body().contains("url("), css.body());
   }
 
   @Test
@@ -52,17 +98,30 @@ class MessageServerH2Test {
     DemoClient visitor = new DemoClient(web.port());
     HttpResponse<String> afterPost = visitor.postAndFollow("hello from the H2 test");
     long id = postedId(afterPost);
+    String seen = SeenText.of(afterPost.body());
     assertTrue(
-        afterPost.body().contains("Your message #" + id + " is on the board."), afterPost.body());
-    assertTrue(afterPost.body().contains("hello from the H2 test"), afterPost.body());
-    assertTrue(
-        afterPost.body().contains("<td class=\"primary\">primary</td><td>read-your-writes</td>"),
-        afterPost.body());
-    assertTrue(afterPost.body().contains("came in a cookie"), afterPost.body());
+        seen.contains(
+            "Your message #"
+                + id
+                + " is on the board. This page read it from the primary, where it was written:"
+                + " your browser brought back the token of your post"),
+        seen);
+    assertTrue(seen.contains("hello from the H2 test message #" + id + " · posted"), seen);
+    assertRow(
+        SeenText.servedRows(afterPost.body()),
+        "select the latest message primary read-your-writes Your browser sent the consistency"
+            + " token of your post");
+    assertTrue(seen.contains("Consistency token: came in a cookie"), seen);
 
     // Another visitor, without the token, reads the lagging replica.
-    HttpResponse<String> stranger = new DemoClient(web.port()).get("/?posted=" + id);
-    assertTrue(stranger.body().contains("is not visible yet"), stranger.body());
+    String stranger = SeenText.of(new DemoClient(web.port()).get("/?posted=" + id).body());
+    assertTrue(
+        stranger.contains(
+            "Your message #"
+                + id
+                + " is not visible yet: this page read a lagging replica. This window has no"
+                + " token from the post, so this page read the replica"),
+        stranger);
 
     // Once replication caught up, the replica serves it to everybody.
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -71,28 +130,70 @@ class MessageServerH2Test {
       Thread.sleep(200);
       body = new DemoClient(web.port()).get("/?posted=" + id).body();
     } while (!body.contains("is on the board") && System.nanoTime() < deadline);
-    assertTrue(body.contains("is on the board"), body);
-    assertTrue(body.contains("<td class=\"replica\">replica</td>"), body);
+    assertTrue(
+        SeenText.of(body)
+            .contains("is on the board. This page read it from the replica, which has it by now."),
+        body);
+    assertRow(SeenText.servedRows(body), "find message #" + id + " replica selector");
+  }
+
+  @Test
+  void timesReadAsHowLongAgoNotAsTimestamps() throws Exception {
+    DemoClient visitor = new DemoClient(web.port());
+    String home = SeenText.of(visitor.postAndFollow("what time is it?").body());
+    assertTrue(
+        Pattern.compile("what time is it\\? message #\\d+ · posted (just now|\\d+ seconds ago)")
+            .matcher(home)
+            .find(),
+        home);
+    assertFalse(RAW_INSTANT.matcher(home).find(), home);
+    String all = SeenText.of(visitor.get("/messages").body());
+    assertTrue(
+        Pattern.compile("what time is it\\? message #\\d+ · posted (just now|\\d+ seconds ago)")
+            .matcher(all)
+            .find(),
+        all);
+    assertFalse(RAW_INSTANT.matcher(all).find(), all);
   }
 
   @Test
   void theMasterParameterForcesThePrimaryAndIsHidden() throws Exception {
     HttpResponse<String> page = new DemoClient(web.port()).get("/?m=1");
+    List<String> rows = SeenText.servedRows(page.body());
+    assertRow(
+        rows,
+        "select the latest message primary pin: master parameter m This request is pinned to the"
+            + " primary, so all its reads go there: the address asked for it (?m=1).");
+    assertTrue(rows.stream().noneMatch(r -> r.contains(" replica ")), rows::toString);
     assertTrue(
-        page.body().contains("<td class=\"primary\">primary</td><td>pin: master parameter m"),
+        SeenText.of(page.body())
+            .contains("This request: pinned to the primary: master parameter m"),
         page.body());
-    assertFalse(page.body().contains("<td class=\"replica\">"), page.body());
   }
 
   @Test
   void badInputIsRefusedWithAClearPageAndNothingIsStored() throws Exception {
     DemoClient visitor = new DemoClient(web.port());
+    long before = count(visitor);
     HttpResponse<String> empty = visitor.post("/messages", "   ");
     assertEquals(400, empty.statusCode());
-    assertTrue(empty.body().contains("A message needs some text."), empty.body());
+    assertTrue(
+        SeenText.of(empty.body()).contains("A message needs some text. Nothing was posted."),
+        empty.body());
     HttpResponse<String> tooLong = visitor.post("/messages", "x".repeat(Message.MAX_LENGTH + 1));
     assertEquals(400, tooLong.statusCode());
     assertTrue(tooLong.body().contains("at most " + Message.MAX_LENGTH), tooLong.body());
+    assertEquals(before, count(new DemoClient(web.port()).get("/?m=1").body()));
+  }
+
+  private static long count(DemoClient visitor) throws Exception {
+    return count(visitor.get("/?m=1").body());
+  }
+
+  private static long count(String page) {
+    Matcher all = Pattern.compile("All (\\d+) messages?").matcher(page);
+    assertTrue(all.find(), page);
+    return Long.parseLong(all.group(1));
   }
 
   @Test

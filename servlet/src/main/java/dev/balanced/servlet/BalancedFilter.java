@@ -172,6 +172,11 @@ public final class BalancedFilter implements Filter {
         settings.usePrimaryAnnotation() ? new PrimaryHandlers(config.getServletContext()) : null;
   }
 
+  /** What the filter runs with once initialized: its builder's or its init-params' settings. */
+  FilterSettings settings() {
+    return settings;
+  }
+
   private static FilterSettings fromInitParams(FilterConfig config) {
     Map<String, String> values = new LinkedHashMap<>();
     Enumeration<String> names = config.getInitParameterNames();

@@ -1,10 +1,14 @@
 package dev.balanced.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.balanced.servlet.internal.FilterSettings;
 import dev.balanced.servlet.testing.JettyServer;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
@@ -13,6 +17,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,10 +118,29 @@ class FilterConfigurationTest {
     params.put("tokenStore", "memory");
     BalancedFilter filter = new BalancedFilter();
     assertDoesNotThrow(() -> filter.init(new Config(params)));
-    filter.destroy();
+    FilterSettings applied = filter.settings();
+    try {
+      assertEquals("rw", applied.cookieName());
+      assertEquals("X-Consistency", applied.headerName());
+      assertNull(applied.cookieSecure(), "auto: secure when the request is");
+      assertEquals("/", applied.cookiePath());
+      assertEquals(Duration.ofSeconds(300), applied.tokenLifetime());
+      assertEquals(Map.of("m", false, "fresh", true, "x", false), applied.masterParams());
+      assertEquals(List.of("m", "fresh", "x"), List.copyOf(applied.masterParams().keySet()));
+      assertTrue(applied.masterParamsInForm());
+      assertEquals(List.of("/admin", "/reports"), applied.primaryPaths(), "normalized");
+      assertFalse(applied.usePrimaryAnnotation());
+      assertNotNull(applied.tokenStore(), "memory");
+    } finally {
+      filter.destroy();
+    }
 
     Map<String, String> off = Map.of("cookieName", "", "headerName", "", "tokenStore", "none");
-    assertDoesNotThrow(() -> new BalancedFilter().init(new Config(off)));
+    BalancedFilter none = new BalancedFilter();
+    assertDoesNotThrow(() -> none.init(new Config(off)));
+    assertNull(none.settings().cookieName());
+    assertNull(none.settings().headerName());
+    assertNull(none.settings().tokenStore());
   }
 
   @Test

@@ -12,7 +12,10 @@ package dev.balanced.internal.consistency;
 public record ConsistencyToken(
     String databaseSet, long pinnedUntilMillis, long lsn, long expiresAtMillis) {
 
-  /** The stricter of both: the later pin, the later position, the later expiry. */
+  /**
+   * The stricter of both: the later pin, the later position (WAL positions are unsigned: a signed
+   * maximum would take a position past 7FFFFFFF/FFFFFFFF for an early one), the later expiry.
+   */
   ConsistencyToken merge(ConsistencyToken other) {
     if (other == null) {
       return this;
@@ -20,7 +23,7 @@ public record ConsistencyToken(
     return new ConsistencyToken(
         databaseSet,
         Math.max(pinnedUntilMillis, other.pinnedUntilMillis),
-        Math.max(lsn, other.lsn),
+        Lsn.reached(lsn, other.lsn) ? lsn : other.lsn,
         Math.max(expiresAtMillis, other.expiresAtMillis));
   }
 }

@@ -5,12 +5,14 @@ import dev.balanced.PinningMode;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.consistency.ReadYourWrites;
 import dev.balanced.internal.topology.Node;
+import dev.balanced.internal.topology.NodeHealth;
 import dev.balanced.internal.topology.ReplicaSelector;
 import dev.balanced.internal.topology.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The running library: settings, pools and replica selection. Opens routing sessions and the
@@ -39,6 +41,16 @@ public final class Router implements AutoCloseable {
 
   public static Router start(BalancedSettings settings) {
     return new Router(settings, Topology.start(settings));
+  }
+
+  /**
+   * As {@link #start(BalancedSettings)}, with the clock that times replica outages and a listener
+   * of node health changes (see {@link Topology#start(BalancedSettings, LongSupplier,
+   * NodeHealth.Listener)}).
+   */
+  public static Router start(
+      BalancedSettings settings, LongSupplier nanoClock, NodeHealth.Listener listener) {
+    return new Router(settings, Topology.start(settings, nanoClock, listener));
   }
 
   public BalancedSettings settings() {

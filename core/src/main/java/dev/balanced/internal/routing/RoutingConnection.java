@@ -1,6 +1,7 @@
 package dev.balanced.internal.routing;
 
 import dev.balanced.BalancedSession;
+import dev.balanced.internal.routing.SqlClassifier.SessionState;
 import dev.balanced.internal.topology.Node;
 import java.sql.Array;
 import java.sql.Blob;
@@ -63,6 +64,9 @@ final class RoutingConnection implements Connection {
   private Executor networkTimeoutExecutor;
   private int networkTimeout = -1;
 
+  /** {@code SET}/{@code RESET} statements run so far; {@code null} until the first. */
+  private SessionStatements sessionStatements;
+
   RoutingConnection(RoutingSession session) {
     this.session = session;
     this.router = session.router();
@@ -75,7 +79,33 @@ final class RoutingConnection implements Connection {
   /** The physical connection {@code sql} runs on. */
   Connection route(String sql) throws SQLException {
     checkOpen();
-    return router.isWrite(sql) ? forWrite(sql) : forRead();
+    if (!router.isWrite(sql)) {
+      return forRead();
+    }
+    SessionState state = SqlClassifier.sessionState(sql);
+    return state == SessionState.NONE ? forWrite(sql) : forSessionState(sql, state);
+  }
+
+  /**
+   * {@code SET}/{@code RESET}: session state, not a write, so it neither pins nor trips strict
+   * mode. It runs where the next reads go and is carried onto every other connection of this unit
+   * of work, including a primary connection taken later for a write.
+   */
+  private Connection forSessionState(String sql, SessionState state) throws SQLException {
+    Connection connection = forRead();
+    if (state == SessionState.TRANSACTION && autoCommit) {
+      // SET LOCAL outside a transaction lasts for its own statement only.
+      return connection;
+    }
+    int index = 0;
+    while (physical[index] != connection) {
+      index++;
+    }
+    if (sessionStatements == null) {
+      sessionStatements = new SessionStatements(nodes.length);
+    }
+    sessionStatements.ran(sql, state, index);
+    return connection;
   }
 
   Connection forRead() throws SQLException {
@@ -119,16 +149,23 @@ final class RoutingConnection implements Connection {
   }
 
   private Connection physical(Node node) throws SQLException {
-    Connection connection = physical[node.index()];
+    int index = node.index();
+    Connection connection = physical[index];
     if (connection == null) {
       connection = node.connect();
       try {
         applyState(connection);
+        if (sessionStatements != null) {
+          sessionStatements.forget(index);
+          sessionStatements.catchUp(index, connection);
+        }
       } catch (SQLException | RuntimeException e) {
         connection.close();
         throw e;
       }
-      physical[node.index()] = connection;
+      physical[index] = connection;
+    } else if (sessionStatements != null) {
+      sessionStatements.catchUp(index, connection);
     }
     return connection;
   }
@@ -205,10 +242,51 @@ final class RoutingConnection implements Connection {
     }
   }
 
+  /**
+   * Changes session state on every held physical connection: a failure on the primary is thrown; a
+   * replica's connection that fails is discarded, and the state, recorded here, is applied to the
+   * next one taken.
+   */
+  private void setOnHeld(SqlAction action) throws SQLException {
+    if (physical[0] != null) {
+      action.apply(physical[0]);
+    }
+    onReplicas(action, "changing session state");
+  }
+
+  /**
+   * Runs {@code action} (ending, starting or changing a read-only transaction) on every held
+   * replica connection. Only reads ran there and they have been answered, so a replica that fails
+   * here cannot change the outcome of the unit of work, which is the primary's: its connection is
+   * discarded instead (evicted from its pool, never returned in an unknown state) and the failure
+   * is not thrown.
+   */
+  private void onReplicas(SqlAction action, String during) {
+    for (int i = 1; i < physical.length; i++) {
+      Connection connection = physical[i];
+      if (connection == null) {
+        continue;
+      }
+      try {
+        action.apply(connection);
+      } catch (SQLException e) {
+        physical[i] = null;
+        if (sessionStatements != null) {
+          sessionStatements.forget(i);
+        }
+        nodes[i].discard(connection, e, during);
+      }
+    }
+  }
+
   @FunctionalInterface
   private interface SqlAction {
     void apply(Connection connection) throws SQLException;
   }
+
+  private static final SqlAction COMMIT = Connection::commit;
+  private static final SqlAction ROLLBACK = Connection::rollback;
+  private static final SqlAction CLOSE = Connection::close;
 
   // Hibernate switches auto-commit at the start and end of every transaction: no capture per call.
   private static final SqlAction AUTO_COMMIT_ON = c -> c.setAutoCommit(true);
@@ -307,10 +385,17 @@ final class RoutingConnection implements Connection {
     }
     boolean commits = autoCommit && !this.autoCommit;
     this.autoCommit = autoCommit;
-    forEachHeld(autoCommit ? AUTO_COMMIT_ON : AUTO_COMMIT_OFF);
+    if (physical[0] != null) {
+      // Switching auto-commit on commits: the primary's outcome is the outcome.
+      physical[0].setAutoCommit(autoCommit);
+    }
+    onReplicas(
+        autoCommit ? AUTO_COMMIT_ON : AUTO_COMMIT_OFF,
+        autoCommit ? "ending a read-only transaction" : "starting a read-only transaction");
     if (commits) {
       // Switching auto-commit on commits the open transaction (JDBC).
       recordCommittedWrites();
+      sessionStatementsTransactionEnded();
     }
   }
 
@@ -321,8 +406,11 @@ final class RoutingConnection implements Connection {
   }
 
   /**
-   * Commits the primary first: if that fails, the replicas' read transactions are rolled back and
-   * the failure is thrown, so a failed write is never reported as committed.
+   * Reports what happened on the primary: commits it first, and if that fails, rolls back the
+   * replicas' read transactions and throws, so a failed write is never reported as committed. Once
+   * the primary has committed, a replica that cannot end its read transaction is discarded rather
+   * than failing the commit: an application that retried a commit reported as failed would write
+   * twice.
    */
   @Override
   public void commit() throws SQLException {
@@ -333,24 +421,19 @@ final class RoutingConnection implements Connection {
       try {
         primary.commit();
       } catch (SQLException e) {
-        for (int i = 1; i < physical.length; i++) {
-          if (physical[i] != null) {
-            try {
-              physical[i].rollback();
-            } catch (SQLException suppressed) {
-              e.addSuppressed(suppressed);
-            }
-          }
-        }
+        onReplicas(ROLLBACK, "rolling back a read-only transaction");
         throw e;
       }
       // Durable from here on: record it before anything else can fail.
       recordCommittedWrites();
     }
-    for (int i = 1; i < physical.length; i++) {
-      if (physical[i] != null) {
-        physical[i].commit();
-      }
+    onReplicas(COMMIT, "ending a read-only transaction after the primary committed");
+    sessionStatementsTransactionEnded();
+  }
+
+  private void sessionStatementsTransactionEnded() {
+    if (sessionStatements != null) {
+      sessionStatements.transactionEnded();
     }
   }
 
@@ -369,7 +452,20 @@ final class RoutingConnection implements Connection {
     if (!autoCommit) {
       primaryWritesPending = false;
     }
-    forEachHeld(Connection::rollback);
+    // The primary's outcome is the outcome; replicas only held reads.
+    SQLException failure = null;
+    if (physical[0] != null) {
+      try {
+        physical[0].rollback();
+      } catch (SQLException e) {
+        failure = e;
+      }
+    }
+    onReplicas(ROLLBACK, "rolling back a read-only transaction");
+    sessionStatementsTransactionEnded();
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /**
@@ -402,7 +498,10 @@ final class RoutingConnection implements Connection {
 
   // ---- life cycle ---------------------------------------------------------------------------
 
-  /** Returns every physical connection to its pool; uncommitted work is rolled back by the pool. */
+  /**
+   * Returns every physical connection to its pool; uncommitted work is rolled back by the pool. A
+   * failure to return the primary's is thrown; a replica's is discarded instead.
+   */
   @Override
   public void close() throws SQLException {
     if (closed) {
@@ -416,10 +515,30 @@ final class RoutingConnection implements Connection {
       }
     } finally {
       closed = true;
+      retireChangedSessions();
       try {
-        forEachHeld(Connection::close);
+        if (physical[0] != null) {
+          physical[0].close();
+        }
       } finally {
+        onReplicas(CLOSE, "returning a connection to its pool");
         java.util.Arrays.fill(physical, null);
+      }
+    }
+  }
+
+  /**
+   * Connections whose session a {@code SET} changed are closed instead of returned: their pools
+   * would hand the changed settings (a search path, a role) to another unit of work.
+   */
+  private void retireChangedSessions() {
+    if (sessionStatements == null) {
+      return;
+    }
+    for (int i = 0; i < physical.length; i++) {
+      if (physical[i] != null && sessionStatements.changedSession(i)) {
+        nodes[i].retire(physical[i]);
+        physical[i] = null;
       }
     }
   }
@@ -468,7 +587,7 @@ final class RoutingConnection implements Connection {
   public void setReadOnly(boolean readOnly) throws SQLException {
     checkOpen();
     this.readOnly = readOnly;
-    forEachHeld(c -> c.setReadOnly(readOnly));
+    setOnHeld(c -> c.setReadOnly(readOnly));
   }
 
   @Override
@@ -481,7 +600,7 @@ final class RoutingConnection implements Connection {
   public void setTransactionIsolation(int level) throws SQLException {
     checkOpen();
     this.isolation = level;
-    forEachHeld(c -> c.setTransactionIsolation(level));
+    setOnHeld(c -> c.setTransactionIsolation(level));
   }
 
   @Override
@@ -494,7 +613,7 @@ final class RoutingConnection implements Connection {
     checkOpen();
     this.catalog = catalog;
     this.catalogSet = true;
-    forEachHeld(c -> c.setCatalog(catalog));
+    setOnHeld(c -> c.setCatalog(catalog));
   }
 
   @Override
@@ -507,7 +626,7 @@ final class RoutingConnection implements Connection {
     checkOpen();
     this.schema = schema;
     this.schemaSet = true;
-    forEachHeld(c -> c.setSchema(schema));
+    setOnHeld(c -> c.setSchema(schema));
   }
 
   @Override
@@ -519,7 +638,7 @@ final class RoutingConnection implements Connection {
   public void setHoldability(int holdability) throws SQLException {
     checkOpen();
     this.holdability = holdability;
-    forEachHeld(c -> c.setHoldability(holdability));
+    setOnHeld(c -> c.setHoldability(holdability));
   }
 
   @Override
@@ -536,7 +655,7 @@ final class RoutingConnection implements Connection {
   public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
     checkOpen();
     this.typeMap = map;
-    forEachHeld(c -> c.setTypeMap(map));
+    setOnHeld(c -> c.setTypeMap(map));
   }
 
   @Override
@@ -587,7 +706,7 @@ final class RoutingConnection implements Connection {
     checkOpen();
     this.networkTimeoutExecutor = executor;
     this.networkTimeout = milliseconds;
-    forEachHeld(c -> c.setNetworkTimeout(executor, milliseconds));
+    setOnHeld(c -> c.setNetworkTimeout(executor, milliseconds));
   }
 
   @Override

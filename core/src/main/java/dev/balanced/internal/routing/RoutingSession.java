@@ -290,9 +290,19 @@ public final class RoutingSession implements BalancedSession {
         : lastReason.toString();
   }
 
+  /**
+   * Names the read node only once it is chosen: choosing it here could query replicas (read your
+   * writes in {@code lsn} mode), and a log line or a debugger must not do I/O.
+   */
   @Override
   public String toString() {
-    return "BalancedSession#" + id() + "[" + currentEngine() + ", " + context + "]";
+    return "BalancedSession#"
+        + id()
+        + "["
+        + (readNode != null ? "reads on " + readNode.name() : "read node not chosen yet")
+        + ", "
+        + context
+        + "]";
   }
 
   private final class ScopeImpl implements Scope {

@@ -203,6 +203,65 @@ public final class SqlClassifier {
     return "SQL statement '" + head + (end < sql.length() ? " ...'" : "'");
   }
 
+  /** What a {@code SET} or {@code RESET} statement changes, for {@link #sessionState}. */
+  enum SessionState {
+    /** Not a statement that only changes session state: route it by {@link #isWrite}. */
+    NONE,
+    /** Lasts for the connection's session: {@code SET x}, {@code SET SESSION x}, {@code RESET}. */
+    SESSION,
+    /** Lasts until the transaction ends: PostgreSQL's {@code SET LOCAL x}. */
+    TRANSACTION
+  }
+
+  /**
+   * Whether {@code sql} only changes the state of the session that runs it ({@code SET
+   * search_path}, {@code SET statement_timeout}, {@code SET ROLE}, {@code SET @var}, {@code RESET
+   * ...}): such a statement writes nothing and may run on any node. Not among them, because they
+   * change the transaction or the server rather than settings of the session, or would fail on a
+   * standby: {@code SET TRANSACTION}, {@code SET SESSION CHARACTERISTICS}, {@code SET CONSTRAINTS},
+   * MySQL's {@code SET GLOBAL}/{@code PERSIST}/{@code @@global.} and {@code SET autocommit}, and a
+   * {@code SET} whose value is computed by SQL that writes (by the built-in rules: a function
+   * declared in {@code write_functions} inside a MySQL {@code SET @v = f()} is not seen here).
+   */
+  static SessionState sessionState(String sql) {
+    int start = skipNoise(sql, 0);
+    if (startsWithWord(sql, start, "reset")) {
+      return SessionState.SESSION;
+    }
+    if (!startsWithWord(sql, start, "set")) {
+      return SessionState.NONE;
+    }
+    int next = skipNoise(sql, start + 3);
+    SessionState scope = SessionState.SESSION;
+    if (startsWithWord(sql, next, "local")) {
+      scope = SessionState.TRANSACTION;
+      next = skipNoise(sql, next + 5);
+    } else if (startsWithWord(sql, next, "session")) {
+      int after = skipNoise(sql, next + 7);
+      if (startsWithWord(sql, after, "characteristics")) {
+        return SessionState.NONE;
+      }
+      if (!startsWithWord(sql, after, "authorization")) {
+        next = after;
+      }
+    }
+    if (startsWithWord(sql, next, "transaction")
+        || startsWithWord(sql, next, "constraints")
+        || startsWithWord(sql, next, "global")
+        || startsWithWord(sql, next, "persist")
+        || startsWithWord(sql, next, "persist_only")
+        || startsWithWord(sql, next, "autocommit")
+        || sql.regionMatches(true, next, "@@global.", 0, 9)
+        || sql.regionMatches(true, next, "@@persist", 0, 9)
+        || sql.regionMatches(true, next, "@@autocommit", 0, 12)
+        || sql.regionMatches(true, next, "@@session.autocommit", 0, 20)
+        || BUILT_IN.hasEffect(sql, next)
+        || hasDmlWord(sql, next)) {
+      return SessionState.NONE;
+    }
+    return scope;
+  }
+
   private static boolean isQueryShaped(String sql, int start) {
     return startsWithWord(sql, start, "select")
         || startsWithWord(sql, start, "values")

@@ -8,16 +8,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A database node and its own connection pool. A replica that cannot be connected to is marked
- * unreachable, its idle connections are evicted, and it is left out of the selection until its pool
- * has reconnected in the background. A pool that does not reconnect on its own ({@code
+ * A database node and its own connection pool. A replica that cannot be connected to is marked down
+ * ({@link NodeHealth}), its idle connections are evicted, and it is left out of the selection until
+ * its pool has reconnected in the background. A pool that does not reconnect on its own ({@code
  * minimumIdle=0}) is tried again by one caller every {@code replica_retry_seconds}. A replica the
- * lag monitor finds further behind than {@code max_replica_lag_ms} is left out too.
+ * lag monitor finds further behind than {@code max_replica_lag_ms} is left out too. This class
+ * reads the pool; {@link NodeHealth} holds the state and its transitions.
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
@@ -25,26 +26,13 @@ public final class Node {
   /** How long a timeout without a cause is watched before the node is taken for down. */
   private static final long CONFIRM_MILLIS = 10;
 
-  /** {@link #retryAt} of a reachable node. */
-  private static final long REACHABLE = Long.MIN_VALUE;
-
   private final String name;
   private final int index;
   private final boolean primary;
   private final int weight;
   private final HikariDataSource pool;
   private final long retryNanos;
-
-  /**
-   * {@link System#nanoTime()} from which an unreachable replica may be tried again; {@link
-   * #REACHABLE} while it is reachable. One atomic, so that of many callers only one gets the retry.
-   */
-  private final AtomicLong retryAt = new AtomicLong(REACHABLE);
-
-  /**
-   * Whether the lag monitor last found this replica further behind than {@code max_replica_lag_ms}.
-   */
-  private volatile boolean behind;
+  private final NodeHealth health;
 
   Node(
       String name,
@@ -52,13 +40,21 @@ public final class Node {
       boolean primary,
       int weight,
       HikariDataSource pool,
-      int retrySeconds) {
+      int retrySeconds,
+      LongSupplier nanoClock,
+      NodeHealth.Listener listener) {
     this.name = name;
     this.index = index;
     this.primary = primary;
     this.weight = weight;
     this.pool = pool;
     this.retryNanos = TimeUnit.SECONDS.toNanos(retrySeconds);
+    this.health = new NodeHealth(name, nanoClock, retryNanos, listener);
+  }
+
+  /** Whether this node is up, down or behind, and since when. */
+  public NodeHealth health() {
+    return health;
   }
 
   public String name() {
@@ -105,7 +101,7 @@ public final class Node {
       }
       throw e;
     }
-    if (retryAt.get() != REACHABLE && retryAt.getAndSet(REACHABLE) != REACHABLE) {
+    if (health.markUp()) {
       LOG.info("replica {} is reachable again", name);
     }
     return connection;
@@ -150,7 +146,40 @@ public final class Node {
     return total == 0 || (total < pool.getMaximumPoolSize() && state.getIdleConnections() > 0);
   }
 
+  /**
+   * Takes {@code connection} out of its pool for good after {@code failure} left it in an unknown
+   * state: it is closed at once if still in use, and never handed out again. A failure that says
+   * the node cannot be reached marks a replica unreachable, as a failed connect does; any other is
+   * logged. {@code during} names what failed, for the log ("ending a read-only transaction").
+   */
+  public void discard(Connection connection, SQLException failure, String during) {
+    pool.evictConnection(connection);
+    if (!primary && ConnectionFailures.meansUnreachable(failure) && !pool.isClosed()) {
+      markUnreachable(failure, during);
+    } else {
+      LOG.warn(
+          "{} {}: {} failed ({}, SQLState {}); its connection was discarded",
+          primary ? "primary" : "replica",
+          name,
+          during,
+          Secrets.maskUrl(String.valueOf(failure.getMessage())),
+          failure.getSQLState());
+    }
+  }
+
+  /**
+   * Closes a healthy connection instead of returning it to its pool, because its session holds
+   * state the pool does not reset (settings changed by SQL).
+   */
+  public void retire(Connection connection) {
+    pool.evictConnection(connection);
+  }
+
   private void markUnreachable(SQLException e) {
+    markUnreachable(e, null);
+  }
+
+  private void markUnreachable(SQLException e, String during) {
     // An idle connection is the sign that the node is back (reconnectedInBackground), so none made
     // before the failure may stay: after a network partition, which resets nothing, they are as
     // dead as the one that failed, and the pool would hand them out one check timeout at a time.
@@ -159,14 +188,14 @@ public final class Node {
     if (state != null) {
       state.softEvictConnections();
     }
-    long previous = retryAt.getAndSet(System.nanoTime() + retryNanos);
-    if (previous == REACHABLE) {
+    if (health.markDown()) {
       // HikariCP's timeout says only that it timed out; the driver's failure says why.
       Throwable why = e.getCause() != null ? e.getCause() : e;
       LOG.warn(
-          "replica {} cannot be reached ({}); its reads go to other nodes until {}",
+          "replica {} cannot be reached ({}{}); its reads go to other nodes until {}",
           name,
           Secrets.maskUrl(String.valueOf(why.getMessage())),
+          during == null ? "" : ", while " + during,
           poolKeepsReconnecting()
               ? "its pool has reconnected"
               : "a unit of work tries it again in "
@@ -180,12 +209,10 @@ public final class Node {
    * the selection until a later one finds it within.
    */
   void lagMeasured(long lagMs, int maxLagMs) {
-    boolean nowBehind = lagMs > maxLagMs;
-    if (nowBehind == behind) {
+    if (!health.lagMeasured(lagMs, maxLagMs)) {
       return;
     }
-    behind = nowBehind;
-    if (nowBehind) {
+    if (health.isBehind()) {
       LOG.warn(
           "replica {} is {} ms behind the primary (max_replica_lag_ms={}); its reads go to other"
               + " nodes until it has caught up",
@@ -199,7 +226,7 @@ public final class Node {
 
   /** Whether this replica was further behind than {@code max_replica_lag_ms} when last measured. */
   public boolean isBehind() {
-    return behind;
+    return health.isBehind();
   }
 
   /**
@@ -207,12 +234,12 @@ public final class Node {
    * side effect.
    */
   public boolean isUsable() {
-    return !behind && !isUnreachable();
+    return !health.isBehind() && !isUnreachable();
   }
 
   /** Whether this node is marked unreachable and not known to be back; no side effect. */
   public boolean isUnreachable() {
-    return retryAt.get() != REACHABLE && !reconnectedInBackground();
+    return health.isDown() && !reconnectedInBackground();
   }
 
   /**
@@ -222,11 +249,10 @@ public final class Node {
    * only for a node the caller is about to use.
    */
   public boolean isAvailable() {
-    if (behind) {
+    if (health.isBehind()) {
       return false;
     }
-    long at = retryAt.get();
-    if (at == REACHABLE || reconnectedInBackground()) {
+    if (!health.isDown() || reconnectedInBackground()) {
       return true;
     }
     if (poolKeepsReconnecting()) {
@@ -234,8 +260,7 @@ public final class Node {
       // still down would only wait out connectionTimeout (30 s by default).
       return false;
     }
-    long now = System.nanoTime();
-    return now - at >= 0 && retryAt.compareAndSet(at, now + retryNanos);
+    return health.claimRetry();
   }
 
   /**

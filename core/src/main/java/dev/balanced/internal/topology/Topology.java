@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * The primary and the replicas, each with its own pool. Owns the pools and closes them. With {@code
@@ -52,6 +53,15 @@ public final class Topology implements AutoCloseable {
 
   /** Starts one pool per node; on failure closes the pools already started. */
   public static Topology start(BalancedSettings settings) {
+    return start(settings, System::nanoTime, NodeHealth.Listener.NONE);
+  }
+
+  /**
+   * As {@link #start(BalancedSettings)}, with the clock that times outages (nanoseconds, as {@link
+   * System#nanoTime()}) and a listener told of every node's health changes.
+   */
+  public static Topology start(
+      BalancedSettings settings, LongSupplier nanoClock, NodeHealth.Listener listener) {
     List<HikariDataSource> started = new ArrayList<>();
     try {
       NodeSettings primarySettings = settings.primary();
@@ -64,7 +74,9 @@ public final class Topology implements AutoCloseable {
               true,
               primarySettings.weight(),
               primaryPool,
-              settings.replicaRetrySeconds());
+              settings.replicaRetrySeconds(),
+              nanoClock,
+              listener);
       List<Node> replicas = new ArrayList<>();
       List<String> disabledReplicaNames = new ArrayList<>();
       if (!settings.enabled()) {
@@ -80,7 +92,9 @@ public final class Topology implements AutoCloseable {
                   false,
                   replica.weight(),
                   pool,
-                  settings.replicaRetrySeconds()));
+                  settings.replicaRetrySeconds(),
+                  nanoClock,
+                  listener));
         }
       }
       ReplicaLagMonitor lagMonitor =

@@ -1,0 +1,159 @@
+package dev.balanced.internal.topology;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A node's health as routing sees it, and the one place where it changes:
+ *
+ * <pre>
+ *          cannot connect                         lag measured above max_replica_lag_ms
+ *   UP ──────────────────▶ DOWN(since, retryAt)   UP ─────────────────────────────────▶ BEHIND(lag)
+ *   UP ◀────────────────── DOWN                   UP ◀───────────────────────────────── BEHIND
+ *        connected again                              lag measured within it again
+ * </pre>
+ *
+ * Reachability and lag are measured apart (a connection attempt, the lag monitor), so a replica can
+ * be down and behind at once; {@link #status()} then says {@code DOWN}. While down, one caller at a
+ * time may claim a retry, every {@code retryNanos}. Time comes from the clock given, so tests can
+ * move it instead of sleeping. Every transition is told to the {@link Listener}.
+ */
+public final class NodeHealth {
+  /** What a node is, for routing and for whoever observes it. */
+  public enum Status {
+    UP,
+    DOWN,
+    BEHIND
+  }
+
+  /**
+   * Told of every change of a node's {@link Status}, on the thread that caused it (a unit of work,
+   * the lag monitor): it must be quick and must not throw.
+   */
+  @FunctionalInterface
+  public interface Listener {
+    Listener NONE = (node, from, to) -> {};
+
+    void changed(String node, Status from, Status to);
+  }
+
+  /** {@link #retryAt} of a reachable node. */
+  private static final long REACHABLE = Long.MIN_VALUE;
+
+  private final String node;
+  private final LongSupplier nanoClock;
+  private final long retryNanos;
+  private final Listener listener;
+
+  /**
+   * The clock's time from which a down node may be tried again; {@link #REACHABLE} while it is up.
+   * One atomic, so that of many callers only one gets the retry.
+   */
+  private final AtomicLong retryAt = new AtomicLong(REACHABLE);
+
+  private volatile long downSinceNanos;
+  private volatile boolean behind;
+  private volatile long lagMs = -1;
+
+  NodeHealth(String node, LongSupplier nanoClock, long retryNanos, Listener listener) {
+    this.node = node;
+    this.nanoClock = nanoClock;
+    this.retryNanos = retryNanos;
+    this.listener = listener;
+  }
+
+  public Status status() {
+    return isDown() ? Status.DOWN : behind ? Status.BEHIND : Status.UP;
+  }
+
+  public boolean isDown() {
+    return retryAt.get() != REACHABLE;
+  }
+
+  public boolean isBehind() {
+    return behind;
+  }
+
+  /** The lag last measured, in milliseconds; -1 before the first measurement. */
+  public long lagMs() {
+    return lagMs;
+  }
+
+  /** The clock's time at which the node went down; meaningful while {@link #isDown()}. */
+  public long downSinceNanos() {
+    return downSinceNanos;
+  }
+
+  /**
+   * The node could not be connected to: down, with its first retry one interval from now (a later
+   * failure moves it on).
+   *
+   * @return whether it was up until now
+   */
+  boolean markDown() {
+    Status before = status();
+    long now = nanoClock.getAsLong();
+    long previous = retryAt.getAndSet(now + retryNanos);
+    if (previous != REACHABLE) {
+      return false;
+    }
+    downSinceNanos = now;
+    changed(before);
+    return true;
+  }
+
+  /**
+   * A connection to the node was made: up again.
+   *
+   * @return whether it was down until now
+   */
+  boolean markUp() {
+    if (retryAt.get() == REACHABLE || retryAt.getAndSet(REACHABLE) == REACHABLE) {
+      return false;
+    }
+    changed(Status.DOWN);
+    return true;
+  }
+
+  /**
+   * For a down node: whether this caller may try it now. True for one caller once the retry is due;
+   * the retry then moves one interval on, so that the others wait for its outcome.
+   */
+  boolean claimRetry() {
+    long at = retryAt.get();
+    if (at == REACHABLE) {
+      return true;
+    }
+    long now = nanoClock.getAsLong();
+    return now - at >= 0 && retryAt.compareAndSet(at, now + retryNanos);
+  }
+
+  /**
+   * The lag monitor measured {@code lagMs}: behind while it is above {@code maxLagMs}.
+   *
+   * @return whether that changed whether the node is behind
+   */
+  boolean lagMeasured(long lagMs, int maxLagMs) {
+    this.lagMs = lagMs;
+    boolean nowBehind = lagMs > maxLagMs;
+    if (nowBehind == behind) {
+      return false;
+    }
+    Status before = status();
+    behind = nowBehind;
+    changed(before);
+    return true;
+  }
+
+  private void changed(Status before) {
+    Status after = status();
+    if (after != before) {
+      listener.changed(node, before, after);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return status().toString();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.balanced.internal.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.balanced.BalancedSession;
+import dev.balanced.internal.config.BalancedSettings;
+import dev.balanced.internal.routing.Router;
+import dev.balanced.testing.H2Nodes;
+import dev.balanced.testing.Pools;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica whose pool does not reconnect on its own ({@code minimumIdle=0}) is tried again by one
+ * unit of work every {@code replica_retry_seconds}, timed by the router's clock: here a clock the
+ * test moves, so no test waits for a retry to come due.
+ */
+class OutageClockTest {
+  private final AtomicLong clock = new AtomicLong(42);
+  private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
+  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  private PrintStream originalErr;
+  private H2Nodes nodes;
+  private Router router;
+
+  @BeforeEach
+  void start() {
+    originalErr = System.err;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    nodes = H2Nodes.start("r1");
+    nodes.execute("r1", "SHUTDOWN"); // gone, and IFEXISTS keeps the pool from recreating it
+    Map<String, Object> settings = new java.util.HashMap<>(nodes.settings("balanced."));
+    settings.put("balanced.replicas.r1.url", nodes.url("r1") + ";IFEXISTS=TRUE");
+    settings.put("balanced.primary.hikari.connectionTimeout", "250");
+    settings.put("balanced.replica_retry_seconds", "10");
+    settings.put("balanced.replicas.r1.hikari.initializationFailTimeout", "-1");
+    router =
+        Router.start(
+            BalancedSettings.parse(settings, "balanced."),
+            clock::get,
+            (node, from, to) -> changes.add(node + " " + from + "->" + to));
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      Pools.assertNoneActive(router);
+    } finally {
+      router.close();
+      nodes.close();
+      System.setErr(originalErr);
+    }
+  }
+
+  /** Where a new unit of work reads, and why: "r1 (selector)". */
+  private String readOfNewUnitOfWork() throws Exception {
+    try (Connection connection = router.connect(router.openSession(false));
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("select node from marker")) {
+      rs.next();
+      return rs.getString(1) + " (" + connection.unwrap(BalancedSession.class).routeReason() + ")";
+    }
+  }
+
+  @Test
+  void aDownReplicaIsTriedAgainWhenItsRetryIsDueOnTheClock() throws Exception {
+    Node r1 = router.topology().node("r1");
+
+    assertEquals("primary (replica unreachable)", readOfNewUnitOfWork());
+    assertEquals(NodeHealth.Status.DOWN, r1.health().status());
+    assertEquals(42, r1.health().downSinceNanos());
+
+    nodes.execute(
+        "r1", "create table marker(node varchar(40))", "insert into marker values ('r1')");
+    assertEquals(
+        "primary (replica unreachable)", readOfNewUnitOfWork(), "back, but its retry is not due");
+
+    clock.addAndGet(TimeUnit.SECONDS.toNanos(10) - 1);
+    assertEquals("primary (replica unreachable)", readOfNewUnitOfWork());
+
+    clock.addAndGet(1);
+    assertEquals("r1 (selector)", readOfNewUnitOfWork());
+    assertEquals(NodeHealth.Status.UP, r1.health().status());
+    assertEquals(List.of("r1 UP->DOWN", "r1 DOWN->UP"), changes);
+
+    String logged = log.toString(StandardCharsets.UTF_8);
+    assertEquals(1, logged.split("replica r1 cannot be reached", -1).length - 1, logged);
+    assertEquals(1, logged.split("replica r1 is reachable again", -1).length - 1, logged);
+  }
+}
