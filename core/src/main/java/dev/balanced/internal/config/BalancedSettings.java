@@ -29,7 +29,8 @@ public record BalancedSettings(
     int replicaLagCheckMs,
     NodeSettings primary,
     List<NodeSettings> replicas,
-    ConsistencySettings consistency) {
+    ConsistencySettings consistency,
+    List<FunctionName> writeFunctions) {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   private static final Set<String> NODE_KEYS =
@@ -157,7 +158,8 @@ public record BalancedSettings(
             Settings.REPLICA_LAG_CHECK_MS.read(raw, prefix),
             primary,
             Collections.unmodifiableList(replicas),
-            consistency(raw, prefix, primary));
+            consistency(raw, prefix, primary),
+            Settings.WRITE_FUNCTIONS.read(raw, prefix));
     settings.checkWeights();
     settings.checkLagNeedsPostgres();
     // Every way Balanced starts (Hibernate, BalancedDataSource) comes through here, and from here
@@ -180,7 +182,8 @@ public record BalancedSettings(
           Settings.LSN_WAIT_MS.key(),
           Settings.LSN_REFRESH_MS.key(),
           Settings.TOKEN_TTL_SECONDS.key(),
-          Settings.TOKEN_SECRET.key());
+          Settings.TOKEN_SECRET.key(),
+          Settings.WRITE_FUNCTIONS.key());
 
   private static ConsistencySettings consistency(
       Map<String, String> raw, String prefix, NodeSettings primary) {

@@ -1,6 +1,7 @@
 package dev.balanced.internal.config;
 
 import dev.balanced.BalancedConfigurationException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -57,6 +58,12 @@ public final class Setting<T> {
     return new Setting<>(key, null, "a non-empty text", t -> t.isBlank() ? null : t, description);
   }
 
+  /** Function names: {@code archive_order, app.bump_counter}; none by default. */
+  static Setting<List<FunctionName>> functionNames(String key, String description) {
+    return new Setting<>(
+        key, List.of(), FunctionName.EXPECTED, FunctionName::parseList, description);
+  }
+
   static <E extends Enum<E>> Setting<E> choice(
       String key, E defaultValue, Class<E> type, String description) {
     StringBuilder names = new StringBuilder();
@@ -111,8 +118,12 @@ public final class Setting<T> {
       return defaultValue;
     }
     T value;
+    String problem = null;
     try {
       value = parser.apply(text);
+    } catch (InvalidValue e) {
+      value = null;
+      problem = e.getMessage();
     } catch (RuntimeException e) {
       value = null;
     }
@@ -123,8 +134,16 @@ public final class Setting<T> {
               + "] for setting '"
               + fullKey
               + "': expected "
-              + expected);
+              + expected
+              + (problem == null ? "" : "; " + problem));
     }
     return value;
+  }
+
+  /** A parser's rejection of a value, saying what in it is wrong. */
+  static final class InvalidValue extends RuntimeException {
+    InvalidValue(String problem) {
+      super(problem, null, false, false);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.balanced.internal.config;
 
 import dev.balanced.PinningMode;
+import java.util.List;
 
 /**
  * Every setting Balanced reads, with its default. Keys are relative to the prefix: {@code
@@ -128,6 +129,15 @@ public final class Settings {
           "token_secret",
           "The HMAC-SHA256 key that signs consistency tokens; required by consistency=time and"
               + " lsn, at least 32 characters, the same on every instance that shares tokens.");
+
+  public static final Setting<List<FunctionName>> WRITE_FUNCTIONS =
+      Setting.functionNames(
+          "write_functions",
+          "Functions of the application's own that write, comma-separated, case-insensitive:"
+              + " archive_order,app.bump_counter. A query that calls one runs on the primary (and"
+              + " pins, or is refused unpinned in strict mode). A name without schema matches"
+              + " calls in any schema; schema.name matches calls in that schema and unqualified"
+              + " ones. None by default.");
 
   /** The shortest accepted {@link #TOKEN_SECRET}: 32 characters, 256 bits of ASCII. */
   public static final int MIN_SECRET_LENGTH = 32;

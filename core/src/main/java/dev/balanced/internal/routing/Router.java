@@ -23,7 +23,7 @@ public final class Router implements AutoCloseable {
   private final Topology topology;
   private final ReplicaSelector selector;
   private final ReadYourWrites readYourWrites;
-  private final StatementVerdicts verdicts = new StatementVerdicts();
+  private final StatementVerdicts verdicts;
   private final AtomicLong sessionIds = new AtomicLong();
 
   /** Whether the selector may choose the primary: it serves reads, or there is no replica. */
@@ -35,6 +35,8 @@ public final class Router implements AutoCloseable {
     this.selector = ReplicaSelector.of(settings.selector(), topology.readNodes());
     this.readYourWrites = ReadYourWrites.of(settings, topology);
     this.primaryIsReadNode = topology.readNodes().contains(topology.primary());
+    this.verdicts =
+        new StatementVerdicts(SqlClassifier.withWriteFunctions(settings.writeFunctions()));
   }
 
   public static Router start(BalancedSettings settings) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Parsing and validation of the {@code balanced.*} settings, without starting any pool. */
@@ -213,7 +214,7 @@ class BalancedSettingsTest {
     assertMentions(
         message,
         "Unknown setting '" + key + "'",
-        "balanced.{consistency, enabled, lsn_refresh_ms, lsn_wait_ms, max_replica_lag_ms, mode, pin_seconds, primary.serves_reads, replica_lag_check_ms, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds}",
+        "balanced.{consistency, enabled, lsn_refresh_ms, lsn_wait_ms, max_replica_lag_ms, mode, pin_seconds, primary.serves_reads, replica_lag_check_ms, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds, write_functions}",
         "balanced.replicas.<name>.{url, username, password, weight, hikari.<HikariCP property>}");
     assertFalse(
         message.contains("strict-ish"), "a misspelt key's value may be a secret: " + message);
@@ -362,5 +363,53 @@ class BalancedSettingsTest {
             validWith("balanced.replicas.r1.url", "jdbc:postgresql://db/app?password=" + PASSWORD));
     assertFalse(settings.toString().contains(PASSWORD), settings.toString());
     assertFalse(settings.replicas().get(0).toString().contains(PASSWORD));
+  }
+
+  @Test
+  void noWriteFunctionsByDefault() {
+    assertEquals(List.of(), parse(valid()).writeFunctions());
+    assertEquals(List.of(), parse(validWith("balanced.write_functions", " ")).writeFunctions());
+  }
+
+  @Test
+  void writeFunctionsAreNamesWithAnOptionalSchema() {
+    BalancedSettings settings =
+        parse(
+            validWith(
+                "balanced.write_functions",
+                " archive_order, app.bump_counter ,\"Odd Name\", \"App\" . \"x.y\",_f$2"));
+    assertEquals(
+        List.of(
+            new FunctionName(null, "archive_order"),
+            new FunctionName("app", "bump_counter"),
+            new FunctionName(null, "Odd Name"),
+            new FunctionName("App", "x.y"),
+            new FunctionName(null, "_f$2")),
+        settings.writeFunctions());
+  }
+
+  @ParameterizedTest(name = "[{0}]: {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '\'',
+      value = {
+        "archive_order,,app.bump_counter | empty name at position 15",
+        "archive_order, | empty name at position 15",
+        ",archive_order | empty name at position 1",
+        "archive-order | illegal character '-' in [archive-order]",
+        "archive_order(bigint) | illegal character '(' in [archive_order(bigint)]: give names only",
+        "app.archive.order | too many dots in [app.archive.order]",
+        "app. | a name is missing in [app.]",
+        "1archive | illegal character '1' in [1archive]",
+        "\"Odd Name | unclosed '\"' in [\"Odd Name]",
+        "\"\" | empty quoted name in [\"\"]",
+        "archive order | a space inside [archive order]: separate names with commas",
+      })
+  void malformedWriteFunctionsAreRefusedSayingWhatIsWrong(String value, String problem) {
+    assertMentions(
+        failure(validWith("balanced.write_functions", value)),
+        "Invalid value [" + value + "] for setting 'balanced.write_functions'",
+        "expected comma-separated function names",
+        problem);
   }
 }

@@ -50,6 +50,8 @@ class SessionStateClassifierTest {
         "SET @@autocommit = 0",
         "SET @next = nextval('s')",
         "SET @n = (SELECT id FROM t FOR UPDATE)",
+        "SET @got = GET_LOCK('job', 10)",
+        "SET @released = RELEASE_LOCK('job')",
         "select 1",
         "update t set a = 1",
         "settle_accounts()",

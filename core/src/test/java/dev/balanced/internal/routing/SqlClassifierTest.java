@@ -2,8 +2,12 @@ package dev.balanced.internal.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.balanced.internal.config.FunctionName;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,9 +48,24 @@ class SqlClassifierTest {
         "((select 1))",
         "/* insert */ select 1",
         "select 'hello' as greeting",
+        // functions that only read, some with names close to ones that write
+        "select lo_get(42)",
+        "select LO_GET(42, 0, 10)",
+        "select current_setting('app.tenant')",
+        "select txid_current_snapshot()",
+        "select pg_is_in_recovery()",
+        "select * from pg_locks where locktype = 'advisory'",
+        "select my_get_lock(1)",
+        "select get_lock_count(1)",
+        "select lower(name), coalesce(note, '') from item",
+        "select local_time(1)",
+        "select 'pg_notify' as name",
+        "select pg_notify_count from stats",
+        "select archive_order(42)", // declared functions only count where declared
+        "select * from item where id in (select id from item)",
       })
   void reads(String sql) {
-    assertFalse(SqlClassifier.isWrite(sql), sql);
+    assertFalse(SqlClassifier.BUILT_IN.isWrite(sql), sql);
   }
 
   @ParameterizedTest(name = "write: {0}")
@@ -138,9 +157,82 @@ class SqlClassifierTest {
         "/* unterminated comment select 1",
         "selectx from item",
         "withdraw from account",
+        // PostgreSQL advisory locks
+        "select pg_advisory_lock(42)",
+        "select pg_advisory_lock(1, 2)",
+        "select pg_advisory_lock_shared(42)",
+        "select pg_advisory_xact_lock(42)",
+        "select pg_advisory_xact_lock_shared(42)",
+        "select pg_try_advisory_lock(42)",
+        "select pg_try_advisory_lock_shared(42)",
+        "select pg_try_advisory_xact_lock(42)",
+        "select pg_try_advisory_xact_lock_shared(42)",
+        "select pg_advisory_unlock(42)",
+        "select pg_advisory_unlock_shared(42)",
+        "select pg_advisory_unlock_all()",
+        "SELECT PG_ADVISORY_LOCK(42)",
+        "select pg_catalog.pg_advisory_lock(42)",
+        "select \"pg_advisory_lock\"(42)",
+        "select pg_catalog.\"pg_advisory_lock\"(42)",
+        "select pg_advisory_lock (42)",
+        "select pg_advisory_lock\n(42)",
+        "select pg_advisory_lock/* why */(42)",
+        "select id from job where pg_try_advisory_xact_lock(id) limit 1",
+        "select count(*), pg_try_advisory_lock(hashtext(name)) from item group by name",
+        "with j as (select pg_try_advisory_xact_lock(id) as got from job) select * from j",
+        "explain analyze select pg_advisory_lock(42)",
+        "values (pg_advisory_lock(42))",
+        // functions a standby refuses or whose effect belongs on the primary
+        "select txid_current()",
+        "select txid_current_if_assigned()",
+        "select pg_current_xact_id()",
+        "select pg_current_xact_id_if_assigned()",
+        "select pg_current_wal_lsn()",
+        "select pg_current_wal_insert_lsn()",
+        "select pg_notify('orders', '42')",
+        "select pg_catalog.pg_notify('orders', '42')",
+        "select set_config('app.tenant', 'acme', false)",
+        "select set_config('app.tenant', 'acme', true)",
+        "select lo_create(0)",
+        "select lo_creat(-1)",
+        "select lo_import('/tmp/x')",
+        "select lo_export(42, '/tmp/x')",
+        "select lo_unlink(42)",
+        "select lo_put(42, 0, '\\x00')",
+        "select lo_from_bytea(0, '\\x00')",
+        "select lo_open(42, 262144)",
+        "select lo_close(0)",
+        "select lo_lseek64(0, 0, 0)",
+        "select lo_truncate(0, 0)",
+        "select loread(0, 8192)",
+        "select lowrite(0, '\\x00')",
+        "select dblink_exec('dbname=app', 'insert into audit values (1)')",
+        "select dblink_connect('audit', 'dbname=app')",
+        "select * from dblink('dbname=app', 'select 1') as t(x int)",
+        // MySQL/MariaDB named locks, variables and row locks
+        "SELECT GET_LOCK('job', 10)",
+        "select get_lock('job', 10)",
+        "SELECT RELEASE_LOCK('job')",
+        "SELECT RELEASE_ALL_LOCKS()",
+        "SELECT IS_FREE_LOCK('job')",
+        "SELECT IS_USED_LOCK('job')",
+        "select `get_lock`('job', 10)",
+        "SELECT id INTO @id FROM item WHERE name = 'a'",
+        "select count(*) from item into @n",
+        "SELECT * FROM item WHERE id = 1 LOCK IN SHARE MODE",
+        "SELECT * FROM item WHERE id = 1 FOR SHARE",
+        "SELECT * FROM item FOR SHARE NOWAIT",
+        "SELECT * FROM item FOR SHARE SKIP LOCKED",
+        "SELECT * FROM item WHERE id = 1 FOR UPDATE SKIP LOCKED",
+        "SELECT * FROM item WHERE id = 1 FOR UPDATE NOWAIT",
+        "select * from item for update of item skip locked",
+        "select * from item for update wait 5",
+        // not parsed: a call in a literal or comment counts (doubt means write)
+        "select * from item where note = 'pg_notify(x)'",
+        "select 1 /* pg_advisory_lock(1) */",
       })
   void writes(String sql) {
-    assertTrue(SqlClassifier.isWrite(sql), sql);
+    assertTrue(SqlClassifier.BUILT_IN.isWrite(sql), sql);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -163,6 +255,11 @@ class SqlClassifierTest {
         "select nextval('item_seq') | SQL statement 'select ... nextval ...'",
         "select * from item lock in share mode | SQL statement 'select ... lock in share mode ...'",
         "select 1 | SQL statement 'select ...'",
+        "select pg_advisory_xact_lock(42) | SQL statement 'select ... pg_advisory_xact_lock ...'",
+        "select pg_catalog.pg_try_advisory_lock(42) |"
+            + " SQL statement 'select ... pg_try_advisory_lock ...'",
+        "SELECT GET_LOCK('job', 10) | SQL statement 'SELECT ... GET_LOCK ...'",
+        "select txid_current() | SQL statement 'select ... txid_current ...'",
       })
   void describeNamesTheVerbAndTableButNoValues(String sql, String expected) {
     assertEquals(expected, SqlClassifier.describe(sql));
@@ -180,5 +277,100 @@ class SqlClassifierTest {
     String description = SqlClassifier.describe("update item set name = 'top secret' where id = 7");
     assertFalse(description.contains("top secret"), description);
     assertFalse(description.contains("7"), description);
+  }
+
+  private static final SqlClassifier DECLARED =
+      SqlClassifier.withWriteFunctions(
+          List.of(
+              new FunctionName(null, "archive_order"),
+              new FunctionName("app", "bump_counter"),
+              new FunctionName(null, "Odd Name"),
+              new FunctionName("Billing", "Close-Month")));
+
+  @ParameterizedTest(name = "write: {0}")
+  @ValueSource(
+      strings = {
+        "select archive_order(42)",
+        "SELECT ARCHIVE_ORDER(42)",
+        "select Archive_Order (42)",
+        "select app.archive_order(42)",
+        "select other.archive_order(42)",
+        "select \"archive_order\"(42)",
+        "select \"app\".\"archive_order\"(42)",
+        "select * from item where archive_order(id) > 0",
+        "with a as (select archive_order(42)) select * from a",
+        "select app.bump_counter()",
+        "select APP.BUMP_COUNTER()",
+        "select app . bump_counter ()",
+        "select \"app\".\"bump_counter\"()",
+        "select bump_counter()", // the search path may resolve it to app
+        "select \"Odd Name\"(1)",
+        "select \"odd name\"(1)",
+        "select \"Billing\".\"Close-Month\"(1)",
+        // the built-in rules still apply
+        "select pg_advisory_lock(42)",
+        "select * from item for update",
+      })
+  void declaredWriteFunctions(String sql) {
+    assertTrue(DECLARED.isWrite(sql), sql);
+  }
+
+  @ParameterizedTest(name = "read: {0}")
+  @ValueSource(
+      strings = {
+        "select other.bump_counter()",
+        "select public.bump_counter()",
+        "select archive_orders(42)",
+        "select x_archive_order(42)",
+        "select archive_order from item",
+        "select bump_counter_total()",
+        "select app.bump_counter_total()",
+        "select \"Other\".\"Close-Month\"(1)",
+        "select * from item",
+      })
+  void callsThatOnlyLookLikeDeclaredWriteFunctions(String sql) {
+    assertFalse(DECLARED.isWrite(sql), sql);
+  }
+
+  @Test
+  void noDeclaredFunctionsMeansTheBuiltInRules() {
+    assertSame(SqlClassifier.BUILT_IN, SqlClassifier.withWriteFunctions(List.of()));
+  }
+
+  /**
+   * The classifier runs for every statement text a router has not seen: it must not allocate (no
+   * regex, no substring per call). Counted with HotSpot's per-thread allocation counter.
+   */
+  @Test
+  void classifyingAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    String[] statements = {
+      "select i.id, lower(i.name), coalesce(i.note, '') from item i where i.id in (?, ?, ?)",
+      "select app.bump_counter(?)",
+      "select \"Odd Name\"(?) /* x */",
+      "select * from item where id = ? for update skip locked",
+      "with x as (select count(*) from item) select * from x",
+    };
+    boolean[] verdicts = new boolean[statements.length];
+    for (int warm = 0; warm < 20_000; warm++) {
+      classifyAll(statements, verdicts);
+    }
+    long before = threads.getCurrentThreadAllocatedBytes();
+    int rounds = 10_000;
+    for (int round = 0; round < rounds; round++) {
+      classifyAll(statements, verdicts);
+    }
+    long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+    long classified = (long) rounds * statements.length;
+    // Under 1 B per statement: one object per call would be at least 16 B. What little shows is the
+    // JVM's own (compilation, the counter itself), not growing with the rounds.
+    assertTrue(bytes < classified, bytes + " B allocated for " + classified + " statements");
+  }
+
+  private static void classifyAll(String[] statements, boolean[] verdicts) {
+    for (int i = 0; i < statements.length; i++) {
+      verdicts[i] = DECLARED.isWrite(statements[i]);
+    }
   }
 }

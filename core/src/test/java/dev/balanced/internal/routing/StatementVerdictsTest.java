@@ -10,7 +10,7 @@ class StatementVerdictsTest {
 
   @Test
   void remembersTheClassifiersAnswer() {
-    StatementVerdicts verdicts = new StatementVerdicts();
+    StatementVerdicts verdicts = new StatementVerdicts(SqlClassifier.BUILT_IN);
     for (int round = 0; round < 2; round++) {
       assertFalse(verdicts.isWrite("select * from item where id = ?"));
       assertTrue(verdicts.isWrite("select * from item where id = ? for update"));
@@ -22,7 +22,7 @@ class StatementVerdictsTest {
 
   @Test
   void staysBoundedWhenEveryStatementIsNew() {
-    StatementVerdicts verdicts = new StatementVerdicts();
+    StatementVerdicts verdicts = new StatementVerdicts(SqlClassifier.BUILT_IN);
     for (int i = 0; i < StatementVerdicts.MAX_ENTRIES * 3; i++) {
       assertFalse(verdicts.isWrite("select * from item where id = " + i));
       assertTrue(verdicts.size() <= StatementVerdicts.MAX_ENTRIES);
@@ -31,7 +31,7 @@ class StatementVerdictsTest {
 
   @Test
   void longStatementsAreClassifiedButNotKept() {
-    StatementVerdicts verdicts = new StatementVerdicts();
+    StatementVerdicts verdicts = new StatementVerdicts(SqlClassifier.BUILT_IN);
     String longInsert =
         "insert into item values ('" + "x".repeat(StatementVerdicts.MAX_CACHED_LENGTH) + "')";
     assertTrue(verdicts.isWrite(longInsert));
