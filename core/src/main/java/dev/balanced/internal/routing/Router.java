@@ -127,6 +127,11 @@ public final class Router implements AutoCloseable {
     return verdicts.isWrite(sql);
   }
 
+  /** The SQL classifier with this router's declared write functions. */
+  SqlClassifier classifier() {
+    return verdicts.classifier();
+  }
+
   /** A routing connection for {@code session}; physical connections are taken on first use. */
   public Connection connect(RoutingSession session) {
     return new RoutingConnection(session);

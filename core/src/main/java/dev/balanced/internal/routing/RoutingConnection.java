@@ -82,7 +82,7 @@ final class RoutingConnection implements Connection {
     if (!router.isWrite(sql)) {
       return forRead();
     }
-    SessionState state = SqlClassifier.sessionState(sql);
+    SessionState state = router.classifier().sessionState(sql);
     return state == SessionState.NONE ? forWrite(sql) : forSessionState(sql, state);
   }
 
@@ -134,7 +134,7 @@ final class RoutingConnection implements Connection {
       session.transactionEnded();
     }
     if (!session.isPinnedForWrites()) {
-      session.beforeWrite(WriteOperation.statement(sql));
+      session.beforeWrite(WriteOperation.statement(sql, router.classifier()));
     }
     Node primary = nodes[0];
     primaryWritesPending = true;

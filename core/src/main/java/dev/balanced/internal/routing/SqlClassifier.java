@@ -162,7 +162,7 @@ public final class SqlClassifier {
    * A short description of a writing statement for messages and logs: its verb and, where easy, its
    * table ("update item"). Never the full text, which may hold literal values.
    */
-  public static String describe(String sql) {
+  public String describe(String sql) {
     int start = skipNoise(sql, 0);
     int end = start;
     int words = 0;
@@ -195,7 +195,7 @@ public final class SqlClassifier {
     if (words == 1 && isQueryShaped(sql, start)) {
       // A query that writes: show what makes it one ("select ... for update"), or the refusal of a
       // plain-looking select would puzzle.
-      int at = BUILT_IN.effectAt(sql, start);
+      int at = effectAt(sql, start);
       if (at > end) {
         return "SQL statement '" + head + " ... " + wordsAt(sql, at, 4) + " ...'";
       }
@@ -220,10 +220,10 @@ public final class SqlClassifier {
    * change the transaction or the server rather than settings of the session, or would fail on a
    * standby: {@code SET TRANSACTION}, {@code SET SESSION CHARACTERISTICS}, {@code SET CONSTRAINTS},
    * MySQL's {@code SET GLOBAL}/{@code PERSIST}/{@code @@global.} and {@code SET autocommit}, and a
-   * {@code SET} whose value is computed by SQL that writes (by the built-in rules: a function
-   * declared in {@code write_functions} inside a MySQL {@code SET @v = f()} is not seen here).
+   * {@code SET} whose value is computed by SQL that writes, including a function declared in {@code
+   * write_functions} (MySQL's {@code SET @v = archive_order(42)}).
    */
-  static SessionState sessionState(String sql) {
+  SessionState sessionState(String sql) {
     int start = skipNoise(sql, 0);
     if (startsWithWord(sql, start, "reset")) {
       return SessionState.SESSION;
@@ -255,7 +255,7 @@ public final class SqlClassifier {
         || sql.regionMatches(true, next, "@@persist", 0, 9)
         || sql.regionMatches(true, next, "@@autocommit", 0, 12)
         || sql.regionMatches(true, next, "@@session.autocommit", 0, 20)
-        || BUILT_IN.hasEffect(sql, next)
+        || hasEffect(sql, next)
         || hasDmlWord(sql, next)) {
       return SessionState.NONE;
     }

@@ -38,6 +38,10 @@ final class StatementVerdicts {
     return write;
   }
 
+  SqlClassifier classifier() {
+    return classifier;
+  }
+
   int size() {
     return writes.size();
   }

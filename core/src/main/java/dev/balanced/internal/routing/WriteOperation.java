@@ -15,11 +15,16 @@ public final class WriteOperation {
   /** The statement itself for a write seen as SQL, described on demand; else {@code null}. */
   private final String sql;
 
-  private WriteOperation(String action, String target, Object id, String sql) {
+  /** What found {@link #sql} a write, to say why; {@code null} for an entity operation. */
+  private final SqlClassifier classifier;
+
+  private WriteOperation(
+      String action, String target, Object id, String sql, SqlClassifier classifier) {
     this.action = action;
     this.target = target;
     this.id = id;
     this.sql = sql;
+    this.classifier = classifier;
   }
 
   /**
@@ -27,18 +32,21 @@ public final class WriteOperation {
    * when it is {@code null}: "persist of com.example.Item".
    */
   public static WriteOperation of(String action, String target, Object id) {
-    return new WriteOperation(action, target, id, null);
+    return new WriteOperation(action, target, id, null, null);
   }
 
-  /** A statement that writes, described by its first words and table. */
-  static WriteOperation statement(String sql) {
-    return new WriteOperation(null, null, null, sql);
+  /**
+   * A statement that {@code classifier} found to write, described by its first words and table, or
+   * by what makes a query a write (a lock, a function with effects, one of the declared ones).
+   */
+  static WriteOperation statement(String sql, SqlClassifier classifier) {
+    return new WriteOperation(null, null, null, sql, classifier);
   }
 
   @Override
   public String toString() {
     if (sql != null) {
-      return SqlClassifier.describe(sql);
+      return classifier.describe(sql);
     }
     return id == null ? action + " of " + target : action + " of " + target + "#" + id;
   }

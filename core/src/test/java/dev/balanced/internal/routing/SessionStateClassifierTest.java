@@ -3,6 +3,7 @@ package dev.balanced.internal.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.balanced.internal.routing.SqlClassifier.SessionState;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,13 +26,13 @@ class SessionStateClassifierTest {
         "reset role"
       })
   void sessionSettings(String sql) {
-    assertEquals(SessionState.SESSION, SqlClassifier.sessionState(sql), sql);
+    assertEquals(SessionState.SESSION, SqlClassifier.BUILT_IN.sessionState(sql), sql);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"SET LOCAL search_path TO app", "set local lock_timeout = '1s'"})
   void transactionSettings(String sql) {
-    assertEquals(SessionState.TRANSACTION, SqlClassifier.sessionState(sql), sql);
+    assertEquals(SessionState.TRANSACTION, SqlClassifier.BUILT_IN.sessionState(sql), sql);
   }
 
   /** They change the transaction or the server, or compute their value with a write. */
@@ -58,6 +59,29 @@ class SessionStateClassifierTest {
         "resetter"
       })
   void notSessionState(String sql) {
-    assertEquals(SessionState.NONE, SqlClassifier.sessionState(sql), sql);
+    assertEquals(SessionState.NONE, SqlClassifier.BUILT_IN.sessionState(sql), sql);
+  }
+
+  @Test
+  void aSetThatCallsADeclaredWriteFunctionIsAWrite() {
+    SqlClassifier declared =
+        SqlClassifier.withWriteFunctions(
+            java.util.List.of(
+                new dev.balanced.internal.config.FunctionName(null, "archive_order")));
+    String sql = "SET @archived = archive_order(42)";
+
+    assertEquals(SessionState.NONE, declared.sessionState(sql), "declared: runs on the primary");
+    assertEquals(SessionState.SESSION, SqlClassifier.BUILT_IN.sessionState(sql), "undeclared");
+  }
+
+  @Test
+  void aRefusedCallOfADeclaredFunctionSaysWhichFunction() {
+    SqlClassifier declared =
+        SqlClassifier.withWriteFunctions(
+            java.util.List.of(
+                new dev.balanced.internal.config.FunctionName(null, "archive_order")));
+    assertEquals(
+        "SQL statement 'select ... archive_order ...'",
+        WriteOperation.statement("select archive_order(42)", declared).toString());
   }
 }

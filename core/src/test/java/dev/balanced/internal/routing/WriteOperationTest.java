@@ -21,6 +21,7 @@ class WriteOperationTest {
   void aStatementIsDescribedByItsFirstWordsAndTable() {
     assertEquals(
         "SQL statement 'update item ...'",
-        WriteOperation.statement("update item set name = ? where id = ?").toString());
+        WriteOperation.statement("update item set name = ? where id = ?", SqlClassifier.BUILT_IN)
+            .toString());
   }
 }
