@@ -1,9 +1,7 @@
 package dev.balanced;
 
-import dev.balanced.internal.consistency.ContextAccess;
-import dev.balanced.internal.consistency.ContextConsistency;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.balanced.internal.consistency.ContextState;
+import dev.balanced.internal.consistency.TokenCodec;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -40,76 +38,13 @@ public final class PinningContext implements AutoCloseable {
    * The longest token accepted: real ones are about 120 characters of base64url and one dot.
    * Anything longer is refused unread, so transports may refuse it too.
    */
-  public static final int MAX_TOKEN_LENGTH = 512;
+  public static final int MAX_TOKEN_LENGTH = TokenCodec.MAX_LENGTH;
 
-  private static final ThreadLocal<PinningContext> CURRENT = new ThreadLocal<>();
+  private final ContextState state;
 
-  /** Compare-and-set on {@link #pinReason}: a field, not an AtomicReference per context. */
-  private static final VarHandle PIN_REASON;
-
-  static {
-    try {
-      PIN_REASON =
-          MethodHandles.lookup().findVarHandle(PinningContext.class, "pinReason", Object.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-    ContextAccess.install(
-        new ContextAccess.Accessor() {
-          @Override
-          public ContextConsistency consistency(PinningContext context) {
-            return context.consistency();
-          }
-
-          @Override
-          public void pinForWrite(PinningContext context, Object operation) {
-            context.pinWith(operation);
-          }
-        });
-  }
-
-  private final PinningContext parent;
-  private final Thread owner;
-
-  /**
-   * Why the context was first pinned: the String given to {@link #pin(String)}, or the write that
-   * pinned it, whose text is made only when read (most are never read); {@code null} while
-   * unpinned. Being set is being pinned. Set through {@link #PIN_REASON}.
-   */
-  private volatile Object pinReason;
-
-  private final boolean bound;
-  private final String incomingToken;
-
-  /**
-   * Made when first needed: a private context (one per session outside any open context) needs it
-   * only in time/lsn mode.
-   */
-  private volatile ContextConsistency consistency;
-
-  private boolean closed;
-
-  private PinningContext(PinningContext parent, Thread owner, boolean bound, String token) {
-    this.parent = parent;
-    this.owner = owner;
-    this.bound = bound;
-    this.incomingToken = token;
-  }
-
-  private ContextConsistency consistency() {
-    ContextConsistency made = consistency;
-    if (made == null) {
-      synchronized (this) {
-        made = consistency;
-        if (made == null) {
-          made =
-              new ContextConsistency(
-                  parent == null ? null : parent.consistency(), incomingToken, bound);
-          consistency = made;
-        }
-      }
-    }
-    return made;
+  private PinningContext(ContextState state) {
+    this.state = state;
+    state.handle(this);
   }
 
   /** Opens a context bound to the current thread until {@link #close()}. */
@@ -123,9 +58,7 @@ public final class PinningContext implements AutoCloseable {
    * as none.
    */
   public static PinningContext open(String token) {
-    PinningContext context = new PinningContext(CURRENT.get(), Thread.currentThread(), true, token);
-    CURRENT.set(context);
-    return context;
+    return new PinningContext(ContextState.open(token));
   }
 
   /** Runs {@code work} in a new context and closes it afterwards, also when {@code work} throws. */
@@ -166,23 +99,16 @@ public final class PinningContext implements AutoCloseable {
    * with the token of the current context as it is now (so submit after the request committed).
    */
   public static Runnable task(Runnable task) {
-    PinningContext current = CURRENT.get();
+    PinningContext current = current();
     String token = current == null ? null : current.token();
     return () -> run(token, task);
   }
 
   /** The context bound to the current thread, or {@code null} when none is open. */
   public static PinningContext current() {
-    return CURRENT.get();
-  }
-
-  /**
-   * The context a new session or connection joins: the current thread's, or a fresh private one
-   * that belongs to that session alone.
-   */
-  public static PinningContext currentOrPrivate() {
-    PinningContext current = CURRENT.get();
-    return current != null ? current : new PinningContext(null, null, false, null);
+    ContextState current = ContextState.current();
+    // Every bound state is opened here, with this class as its handle.
+    return current == null ? null : (PinningContext) current.handle();
   }
 
   /** Pins this context (and the contexts it is nested in) to the primary. */
@@ -195,16 +121,7 @@ public final class PinningContext implements AutoCloseable {
    * parameter m". The first reason given is kept.
    */
   public void pin(String reason) {
-    pinWith(Objects.requireNonNull(reason, "reason"));
-  }
-
-  private void pinWith(Object reason) {
-    for (PinningContext c = this; c != null; c = c.parent) {
-      // A compare-and-set is a full fence; a context pinned already needs none.
-      if (c.pinReason == null) {
-        PIN_REASON.compareAndSet(c, null, reason);
-      }
-    }
+    state.pin(Objects.requireNonNull(reason, "reason"));
   }
 
   /**
@@ -212,26 +129,12 @@ public final class PinningContext implements AutoCloseable {
    * com.example.Item", or the reason given to {@link #pin(String)}; {@code null} while unpinned.
    */
   public String pinReason() {
-    for (PinningContext c = this; c != null; c = c.parent) {
-      Object reason = c.pinReason;
-      if (reason instanceof String given) {
-        return given;
-      }
-      if (reason != null) {
-        return "write intent: " + reason;
-      }
-    }
-    return null;
+    return state.pinReason();
   }
 
   /** Whether this context, or one it is nested in, is pinned. */
   public boolean isPinned() {
-    for (PinningContext c = this; c != null; c = c.parent) {
-      if (c.pinReason != null) {
-        return true;
-      }
-    }
-    return false;
+    return state.isPinned();
   }
 
   /**
@@ -242,7 +145,7 @@ public final class PinningContext implements AutoCloseable {
    * opened with is passed on unchanged.
    */
   public String token() {
-    return consistency().token(System.currentTimeMillis());
+    return state.consistency().token(System.currentTimeMillis());
   }
 
   /**
@@ -253,31 +156,11 @@ public final class PinningContext implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!bound || closed) {
-      return;
-    }
-    if (Thread.currentThread() != owner) {
-      throw new IllegalStateException(
-          "A PinningContext must be closed on the thread that opened it ("
-              + owner.getName()
-              + "), not on "
-              + Thread.currentThread().getName());
-    }
-    if (CURRENT.get() != this) {
-      throw new IllegalStateException(
-          "PinningContext closed while a context opened inside it is still open;"
-              + " close the inner context first");
-    }
-    closed = true;
-    if (parent == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(parent);
-    }
+    state.close();
   }
 
   @Override
   public String toString() {
-    return "PinningContext[" + (isPinned() ? "pinned" : "unpinned") + "]";
+    return state.toString();
   }
 }

@@ -1,6 +1,5 @@
 package dev.balanced.internal.consistency;
 
-import dev.balanced.PinningContext;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.Consistency;
 import dev.balanced.internal.config.ConsistencySettings;
@@ -65,12 +64,12 @@ public final class ReadYourWrites {
    * The node a new session of {@code context} reads from: {@code selected} if it may, else a
    * replica that has caught up, else the primary.
    */
-  public Node readNode(PinningContext context, Node selected) {
+  public Node readNode(ContextState context, Node selected) {
     if (codec == null || selected.isPrimary()) {
       return selected;
     }
     long now = clock.getAsLong();
-    ConsistencyToken requirement = ContextAccess.consistency(context).requirement(codec, now);
+    ConsistencyToken requirement = context.consistency().requirement(codec, now);
     if (requirement == null) {
       return selected;
     }
@@ -130,11 +129,11 @@ public final class ReadYourWrites {
    * primaryConnection}, which is still open: in lsn mode its WAL position is read now, after the
    * commit.
    */
-  public void afterCommit(PinningContext context, Connection primaryConnection) {
+  public void afterCommit(ContextState context, Connection primaryConnection) {
     if (codec == null) {
       return;
     }
-    ContextConsistency consistency = ContextAccess.consistency(context);
+    ContextConsistency consistency = context.consistency();
     if (!consistency.recordsWrites()) {
       return;
     }

@@ -23,8 +23,11 @@ public final class TokenCodec {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.consistency");
   private static final int VERSION = 1;
 
-  /** Real tokens are ~120 characters; anything far longer is refused before any work. */
-  static final int MAX_LENGTH = dev.balanced.PinningContext.MAX_TOKEN_LENGTH;
+  /**
+   * The longest token accepted: real ones are about 120 characters of base64url and one dot.
+   * Anything longer is refused unread, so transports may refuse it too.
+   */
+  public static final int MAX_LENGTH = 512;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);

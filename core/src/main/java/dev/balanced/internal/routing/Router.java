@@ -1,8 +1,8 @@
 package dev.balanced.internal.routing;
 
-import dev.balanced.PinningContext;
 import dev.balanced.PinningMode;
 import dev.balanced.internal.config.BalancedSettings;
+import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.consistency.ReadYourWrites;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.NodeHealth;
@@ -67,7 +67,7 @@ public final class Router implements AutoCloseable {
 
   /** Opens a session in the current thread's context, or in a private one when none is open. */
   public RoutingSession openSession(boolean readOnly) {
-    return new RoutingSession(this, PinningContext.currentOrPrivate(), readOnly);
+    return new RoutingSession(this, ContextState.currentOrPrivate(), readOnly);
   }
 
   long nextSessionId() {

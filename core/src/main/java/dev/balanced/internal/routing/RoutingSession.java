@@ -1,11 +1,10 @@
 package dev.balanced.internal.routing;
 
 import dev.balanced.BalancedSession;
-import dev.balanced.PinningContext;
 import dev.balanced.PinningMode;
 import dev.balanced.UnpinnedWriteException;
 import dev.balanced.internal.config.SelectorKind;
-import dev.balanced.internal.consistency.ContextAccess;
+import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.topology.Node;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -23,7 +22,7 @@ public final class RoutingSession implements BalancedSession {
   static final Logger LOG = LoggerFactory.getLogger("dev.balanced.routing");
 
   private final Router router;
-  private final PinningContext context;
+  private final ContextState context;
   private final boolean readOnly;
 
   /** For logs and toString: numbered when first shown, so that unlogged sessions cost no atomic. */
@@ -46,7 +45,7 @@ public final class RoutingSession implements BalancedSession {
    */
   private boolean writesApprovedUntilTransactionEnd;
 
-  RoutingSession(Router router, PinningContext context, boolean readOnly) {
+  RoutingSession(Router router, ContextState context, boolean readOnly) {
     this.router = router;
     this.context = context;
     this.readOnly = readOnly;
@@ -77,7 +76,7 @@ public final class RoutingSession implements BalancedSession {
     return router;
   }
 
-  public PinningContext context() {
+  public ContextState context() {
     return context;
   }
 
@@ -188,7 +187,7 @@ public final class RoutingSession implements BalancedSession {
       }
       throw new UnpinnedWriteException(operation.toString());
     }
-    ContextAccess.pinForWrite(context, operation);
+    context.pin(operation);
     if (LOG.isDebugEnabled()) {
       LOG.debug("session#{} pinned to primary (reason: write intent: {})", id(), operation);
     }
@@ -265,7 +264,7 @@ public final class RoutingSession implements BalancedSession {
   @Override
   public void pin() {
     if (!context.isPinned()) {
-      context.pin();
+      context.pin("pin()");
       if (LOG.isDebugEnabled()) {
         LOG.debug("session#{} pinned to primary (reason: pin())", id());
       }
