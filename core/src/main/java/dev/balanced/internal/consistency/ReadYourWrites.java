@@ -6,13 +6,13 @@ import dev.balanced.internal.config.ConsistencySettings;
 import dev.balanced.internal.position.Lsn;
 import dev.balanced.internal.position.WalPositions;
 import dev.balanced.internal.topology.Node;
+import dev.balanced.internal.topology.ReadNodeChooser;
 import dev.balanced.internal.topology.ReplicaPositions;
 import dev.balanced.internal.topology.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +29,14 @@ public final class ReadYourWrites {
   private final TokenCodec codec;
   private final Node primary;
 
-  /** Replicas that may serve reads, in configuration order. */
-  private final List<Node> replicas;
+  private final ReadNodeChooser chooser;
 
-  private final ReplicaPositions positions;
-  private final long refreshNanos;
+  /** Where a replica was last seen: no round trip. */
+  private final ToLongFunction<Node> cachedPosition;
+
+  /** Where a replica is: asked unless someone asked within {@code lsn_refresh_ms}. */
+  private final ToLongFunction<Node> askedPosition;
+
   private final LongSupplier clock;
 
   ReadYourWrites(BalancedSettings settings, Topology topology, LongSupplier clock) {
@@ -44,15 +47,11 @@ public final class ReadYourWrites {
             : new TokenCodec(
                 TokenCodec.databaseSetId(settings.primary().url()), this.settings.tokenSecret());
     this.primary = topology.primary();
-    List<Node> readers = new ArrayList<>();
-    for (Node replica : topology.replicas()) {
-      if (replica.servesReadsUnder(settings.selector())) {
-        readers.add(replica);
-      }
-    }
-    this.replicas = List.copyOf(readers);
-    this.positions = topology.positions();
-    this.refreshNanos = this.settings.lsnRefreshMs() * 1_000_000L;
+    this.chooser = topology.chooser();
+    ReplicaPositions positions = topology.positions();
+    long refreshNanos = this.settings.lsnRefreshMs() * 1_000_000L;
+    this.cachedPosition = positions::cached;
+    this.askedPosition = replica -> positions.refresh(replica, refreshNanos);
     this.clock = clock;
   }
 
@@ -83,27 +82,17 @@ public final class ReadYourWrites {
   }
 
   private Node caughtUp(Node selected, long lsn) {
-    if (Lsn.reached(positions.cached(selected), lsn)) {
-      return selected;
-    }
-    for (Node replica : replicas) {
-      if (Lsn.reached(positions.cached(replica), lsn) && replica.isUsable()) {
-        return replica;
-      }
+    Node known = chooser.caughtUp(selected, lsn, cachedPosition);
+    if (known != null) {
+      return known;
     }
     long deadline = clock.getAsLong() + settings.lsnWaitMs();
     while (true) {
-      if (Lsn.reached(positions.refresh(selected, refreshNanos), lsn)) {
-        return selected;
-      }
-      for (Node replica : replicas) {
-        // An unreachable replica is not asked (that would cost the pool's connection timeout), nor
-        // one too far behind to be given reads.
-        if (replica != selected
-            && replica.isUsable()
-            && Lsn.reached(positions.refresh(replica, refreshNanos), lsn)) {
-          return replica;
-        }
+      // A replica that is down is not asked (that would cost its pool's connection timeout), nor
+      // one too far behind to be given reads.
+      Node caughtUp = chooser.caughtUp(selected, lsn, askedPosition);
+      if (caughtUp != null) {
+        return caughtUp;
       }
       long remaining = deadline - clock.getAsLong();
       if (remaining <= 0) {

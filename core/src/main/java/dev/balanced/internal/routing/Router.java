@@ -6,11 +6,10 @@ import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.consistency.ReadYourWrites;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.NodeHealth;
-import dev.balanced.internal.topology.ReplicaSelector;
+import dev.balanced.internal.topology.ReadNodeChooser;
 import dev.balanced.internal.topology.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -21,20 +20,16 @@ import java.util.function.LongSupplier;
 public final class Router implements AutoCloseable {
   private final BalancedSettings settings;
   private final Topology topology;
-  private final ReplicaSelector selector;
+  private final ReadNodeChooser chooser;
   private final ReadYourWrites readYourWrites;
   private final StatementVerdicts verdicts;
   private final AtomicLong sessionIds = new AtomicLong();
 
-  /** Whether the selector may choose the primary: it serves reads, or there is no replica. */
-  private final boolean primaryIsReadNode;
-
   private Router(BalancedSettings settings, Topology topology) {
     this.settings = settings;
     this.topology = topology;
-    this.selector = ReplicaSelector.of(settings.selector(), topology.readNodes());
+    this.chooser = topology.chooser();
     this.readYourWrites = ReadYourWrites.of(settings, topology);
-    this.primaryIsReadNode = topology.readNodes().contains(topology.primary());
     this.verdicts =
         new StatementVerdicts(SqlClassifier.withWriteFunctions(settings.writeFunctions()));
   }
@@ -74,48 +69,25 @@ public final class Router implements AutoCloseable {
     return sessionIds.incrementAndGet();
   }
 
-  /**
-   * The read node of a new session: the selector's choice, or while that node is unreachable or
-   * behind, another choice of the selector's, else any available read node, else the primary.
-   */
+  /** The read node of a new session; see {@link ReadNodeChooser#forNewUnitOfWork()}. */
   Node selectReadNode() {
-    Node selected = selector.select();
-    return selected.isAvailable() ? selected : availableReadNode(selected);
-  }
-
-  private Node availableReadNode(Node unavailable) {
-    List<Node> readNodes = topology.readNodes();
-    // Asking the selector again keeps its distribution over the nodes that are left.
-    for (int attempt = 0; attempt < readNodes.size(); attempt++) {
-      Node node = selector.select();
-      if (node != unavailable && node.isAvailable()) {
-        return node;
-      }
-    }
-    for (Node node : readNodes) {
-      if (node != unavailable && node.servesReadsUnder(settings.selector()) && node.isAvailable()) {
-        return node;
-      }
-    }
-    if (RoutingSession.LOG.isDebugEnabled()) {
+    Node node = chooser.forNewUnitOfWork();
+    if (chooser.isFallback(node) && RoutingSession.LOG.isDebugEnabled()) {
       RoutingSession.LOG.debug("no replica can be used: a session reads from the primary");
     }
-    return topology.primary();
+    return node;
   }
 
   /** Whether {@code readNode} is the primary only because no replica could be used. */
   boolean isFallback(Node readNode) {
-    return readNode.isPrimary() && !primaryIsReadNode;
+    return chooser.isFallback(readNode);
   }
 
   /** Why no replica could be used: some that can be reached are behind, or none can be reached. */
   RouteReason fallbackReason() {
-    for (Node replica : topology.replicas()) {
-      if (replica.isBehind() && !replica.isUnreachable()) {
-        return RouteReason.REPLICA_BEHIND;
-      }
-    }
-    return RouteReason.REPLICA_UNREACHABLE;
+    return chooser.anyReachableReplicaBehind()
+        ? RouteReason.REPLICA_BEHIND
+        : RouteReason.REPLICA_UNREACHABLE;
   }
 
   ReadYourWrites readYourWrites() {

@@ -3,13 +3,10 @@ package dev.balanced.internal.routing;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningMode;
 import dev.balanced.UnpinnedWriteException;
-import dev.balanced.internal.config.SelectorKind;
 import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.topology.Node;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,26 +221,12 @@ public final class RoutingSession implements BalancedSession {
     if (readNode().isPrimary()) {
       // The selector gave this session the primary (it serves reads, or no replica can be
       // used); the caller asked for a replica, and any usable one will do.
-      Node replica = usableReplica();
+      Node replica = router.topology().chooser().anyUsableReplica();
       if (replica != null) {
         return push(replica, false, false);
       }
     }
     return push(null, false, false);
-  }
-
-  /**
-   * A random replica neither known to be unreachable nor behind, preferring those the selector
-   * gives reads (under weighted, weight 0 never); {@code null} when none is left.
-   */
-  private Node usableReplica() {
-    SelectorKind selector = router.settings().selector();
-    List<Node> usable = router.topology().replicas().stream().filter(Node::isUsable).toList();
-    List<Node> serving = usable.stream().filter(r -> r.servesReadsUnder(selector)).toList();
-    List<Node> candidates = serving.isEmpty() ? usable : serving;
-    return candidates.isEmpty()
-        ? null
-        : candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
   }
 
   private Scope push(Node node, boolean named, boolean approvesWrites) {

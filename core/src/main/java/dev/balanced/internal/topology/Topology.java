@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.BalancedSession;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.NodeSettings;
+import dev.balanced.internal.config.SelectorKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,12 +31,14 @@ public final class Topology implements AutoCloseable {
   private final ReplicaLagMonitor lagMonitor;
 
   private final ReplicaPositions positions;
+  private final ReadNodeChooser chooser;
 
   private Topology(
       Node primary,
       List<Node> replicas,
       boolean primaryServesReads,
       List<String> disabledReplicaNames,
+      SelectorKind selector,
       ReplicaPositions positions,
       ReplicaLagMonitor lagMonitor) {
     this.primary = primary;
@@ -53,6 +56,7 @@ public final class Topology implements AutoCloseable {
       readers.add(0, primary);
     }
     this.readNodes = Collections.unmodifiableList(readers);
+    this.chooser = new ReadNodeChooser(primary, replicas, readers, selector);
   }
 
   /** Starts one pool per node; on failure closes the pools already started. */
@@ -117,6 +121,7 @@ public final class Topology implements AutoCloseable {
           replicas,
           settings.primaryServesReads(),
           disabledReplicaNames,
+          settings.selector(),
           positions,
           lagMonitor);
     } catch (RuntimeException e) {
@@ -148,6 +153,11 @@ public final class Topology implements AutoCloseable {
 
   public List<Node> readNodes() {
     return readNodes;
+  }
+
+  /** Which node serves a unit of work's reads. */
+  public ReadNodeChooser chooser() {
+    return chooser;
   }
 
   /** The replicas' replay positions, shared by the lag monitor and read-your-writes. */
