@@ -52,17 +52,9 @@ final class RoutingConnection implements Connection {
   private boolean primaryWritesPending;
 
   private boolean autoCommit = true;
-  private boolean readOnly;
-  private int isolation = -1;
-  private boolean catalogSet;
-  private String catalog;
-  private boolean schemaSet;
-  private String schema;
-  private int holdability = -1;
-  private Map<String, Class<?>> typeMap;
-  private Properties clientInfo;
-  private Executor networkTimeoutExecutor;
-  private int networkTimeout = -1;
+
+  /** Other session state set through JDBC; {@code null} until the first such call. */
+  private CarriedState carried;
 
   /** {@code SET}/{@code RESET} statements run so far; {@code null} until the first. */
   private SessionStatements sessionStatements;
@@ -174,29 +166,8 @@ final class RoutingConnection implements Connection {
     if (!autoCommit) {
       connection.setAutoCommit(false);
     }
-    if (readOnly) {
-      connection.setReadOnly(true);
-    }
-    if (isolation != -1) {
-      connection.setTransactionIsolation(isolation);
-    }
-    if (catalogSet) {
-      connection.setCatalog(catalog);
-    }
-    if (schemaSet) {
-      connection.setSchema(schema);
-    }
-    if (holdability != -1) {
-      connection.setHoldability(holdability);
-    }
-    if (typeMap != null) {
-      connection.setTypeMap(typeMap);
-    }
-    if (clientInfo != null) {
-      connection.setClientInfo(clientInfo);
-    }
-    if (networkTimeout != -1) {
-      connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
+    if (carried != null) {
+      carried.applyTo(connection);
     }
   }
 
@@ -583,91 +554,97 @@ final class RoutingConnection implements Connection {
 
   // ---- session state, carried onto every physical connection ---------------------------------
 
+  private CarriedState carried() {
+    if (carried == null) {
+      carried = new CarriedState();
+    }
+    return carried;
+  }
+
   @Override
   public void setReadOnly(boolean readOnly) throws SQLException {
     checkOpen();
-    this.readOnly = readOnly;
+    carried().readOnly = readOnly;
     setOnHeld(c -> c.setReadOnly(readOnly));
   }
 
   @Override
   public boolean isReadOnly() throws SQLException {
     checkOpen();
-    return readOnly;
+    return carried != null && carried.readOnly;
   }
 
   @Override
   public void setTransactionIsolation(int level) throws SQLException {
     checkOpen();
-    this.isolation = level;
+    carried().isolation = level;
     setOnHeld(c -> c.setTransactionIsolation(level));
   }
 
   @Override
   public int getTransactionIsolation() throws SQLException {
-    return isolation != -1 ? isolation : anyPhysical().getTransactionIsolation();
+    return carried != null && carried.isolation != -1
+        ? carried.isolation
+        : anyPhysical().getTransactionIsolation();
   }
 
   @Override
   public void setCatalog(String catalog) throws SQLException {
     checkOpen();
-    this.catalog = catalog;
-    this.catalogSet = true;
+    carried().catalog = catalog;
+    carried.catalogSet = true;
     setOnHeld(c -> c.setCatalog(catalog));
   }
 
   @Override
   public String getCatalog() throws SQLException {
-    return catalogSet ? catalog : anyPhysical().getCatalog();
+    return carried != null && carried.catalogSet ? carried.catalog : anyPhysical().getCatalog();
   }
 
   @Override
   public void setSchema(String schema) throws SQLException {
     checkOpen();
-    this.schema = schema;
-    this.schemaSet = true;
+    carried().schema = schema;
+    carried.schemaSet = true;
     setOnHeld(c -> c.setSchema(schema));
   }
 
   @Override
   public String getSchema() throws SQLException {
-    return schemaSet ? schema : anyPhysical().getSchema();
+    return carried != null && carried.schemaSet ? carried.schema : anyPhysical().getSchema();
   }
 
   @Override
   public void setHoldability(int holdability) throws SQLException {
     checkOpen();
-    this.holdability = holdability;
+    carried().holdability = holdability;
     setOnHeld(c -> c.setHoldability(holdability));
   }
 
   @Override
   public int getHoldability() throws SQLException {
-    return holdability != -1 ? holdability : anyPhysical().getHoldability();
+    return carried != null && carried.holdability != -1
+        ? carried.holdability
+        : anyPhysical().getHoldability();
   }
 
   @Override
   public Map<String, Class<?>> getTypeMap() throws SQLException {
-    return typeMap != null ? typeMap : anyPhysical().getTypeMap();
+    return carried != null && carried.typeMap != null
+        ? carried.typeMap
+        : anyPhysical().getTypeMap();
   }
 
   @Override
   public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
     checkOpen();
-    this.typeMap = map;
+    carried().typeMap = map;
     setOnHeld(c -> c.setTypeMap(map));
   }
 
   @Override
   public void setClientInfo(String name, String value) throws SQLClientInfoException {
-    if (clientInfo == null) {
-      clientInfo = new Properties();
-    }
-    if (value == null) {
-      clientInfo.remove(name);
-    } else {
-      clientInfo.setProperty(name, value);
-    }
+    carried().clientInfo(name, value);
     for (Connection connection : physical) {
       if (connection != null) {
         connection.setClientInfo(name, value);
@@ -677,8 +654,7 @@ final class RoutingConnection implements Connection {
 
   @Override
   public void setClientInfo(Properties properties) throws SQLClientInfoException {
-    clientInfo = new Properties();
-    clientInfo.putAll(properties);
+    carried().clientInfo(properties);
     for (Connection connection : physical) {
       if (connection != null) {
         connection.setClientInfo(properties);
@@ -688,30 +664,30 @@ final class RoutingConnection implements Connection {
 
   @Override
   public String getClientInfo(String name) throws SQLException {
-    return clientInfo != null ? clientInfo.getProperty(name) : anyPhysical().getClientInfo(name);
+    return carried != null && carried.clientInfo != null
+        ? carried.clientInfo.getProperty(name)
+        : anyPhysical().getClientInfo(name);
   }
 
   @Override
   public Properties getClientInfo() throws SQLException {
-    if (clientInfo != null) {
-      Properties copy = new Properties();
-      copy.putAll(clientInfo);
-      return copy;
-    }
-    return anyPhysical().getClientInfo();
+    Properties copy = carried != null ? carried.clientInfoCopy() : null;
+    return copy != null ? copy : anyPhysical().getClientInfo();
   }
 
   @Override
   public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
     checkOpen();
-    this.networkTimeoutExecutor = executor;
-    this.networkTimeout = milliseconds;
+    carried().networkTimeoutExecutor = executor;
+    carried.networkTimeout = milliseconds;
     setOnHeld(c -> c.setNetworkTimeout(executor, milliseconds));
   }
 
   @Override
   public int getNetworkTimeout() throws SQLException {
-    return networkTimeout != -1 ? networkTimeout : anyPhysical().getNetworkTimeout();
+    return carried != null && carried.networkTimeout != -1
+        ? carried.networkTimeout
+        : anyPhysical().getNetworkTimeout();
   }
 
   @Override
