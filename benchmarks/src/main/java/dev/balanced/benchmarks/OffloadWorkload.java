@@ -6,6 +6,7 @@ import dev.balanced.BalancedDataSource;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
 import dev.balanced.testing.pg.PgCluster;
+import dev.balanced.testing.pg.PgClusterOptions;
 import dev.balanced.testing.pg.PgNode;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -258,7 +259,7 @@ public final class OffloadWorkload {
     int connections = Math.max(60, 2 * config.users() + 20);
     try (PgCluster cluster =
         PgCluster.start(
-            PgCluster.Options.defaults()
+            PgClusterOptions.defaults()
                 .standbys(2)
                 .applyDelayMs(config.applyDelayMs())
                 .setting("max_connections", Integer.toString(connections)))) {

@@ -1,6 +1,7 @@
 package dev.balanced.demo;
 
 import dev.balanced.testing.pg.PgCluster;
+import dev.balanced.testing.pg.PgClusterOptions;
 import dev.balanced.testing.pg.PgNode;
 import jakarta.persistence.EntityManagerFactory;
 import java.security.SecureRandom;
@@ -74,7 +75,7 @@ final class DemoDatabase implements AutoCloseable {
   static DemoDatabase postgres() {
     PgCluster cluster =
         PgCluster.start(
-            PgCluster.Options.defaults().standbys(1).applyDelayMs(PG_APPLY_DELAY.toMillis()));
+            PgClusterOptions.defaults().standbys(1).applyDelayMs(PG_APPLY_DELAY.toMillis()));
     try {
       Map<String, Object> settings = new HashMap<>();
       settings.put("hibernate.balanced.primary.url", cluster.primary().jdbcUrl());

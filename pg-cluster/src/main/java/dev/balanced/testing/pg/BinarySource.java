@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Where {@link PgCluster} takes the PostgreSQL server programs from.
  *
- * <p>The default for {@link PgCluster.Options} comes from the system property {@value #PROPERTY}
+ * <p>The default for {@link PgClusterOptions} comes from the system property {@value #PROPERTY}
  * ({@code auto}, {@code installed} or {@code maven}), so a build can switch every cluster to the
  * Maven-packaged binaries without touching code.
  */

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * running on free loopback ports out of a temp directory, for tests, benchmarks and demos.
  *
  * <pre>{@code
- * try (PgCluster cluster = PgCluster.start(PgCluster.Options.defaults().standbys(2))) {
+ * try (PgCluster cluster = PgCluster.start(PgClusterOptions.defaults().standbys(2))) {
  *   try (Connection c = cluster.primary().connect()) { ... write ... }
  *   cluster.waitForReplay(cluster.standby(1), Duration.ofSeconds(10));
  *   try (Connection c = cluster.standby(1).connect()) { ... read ... }
@@ -50,7 +50,7 @@ public final class PgCluster implements AutoCloseable {
   /** Longest socket path (sun_path is 108 bytes) with room for ".s.PGSQL.65535.lock". */
   private static final int MAX_SOCKET_DIR = 80;
 
-  private final Options options;
+  private final PgClusterOptions options;
   private final RunAs runAs;
   private final PgBinaries binaries;
   private final Path directory;
@@ -62,7 +62,7 @@ public final class PgCluster implements AutoCloseable {
   private Watchdog watchdog;
   private Thread shutdownHook;
 
-  private PgCluster(Options options, RunAs runAs, PgBinaries binaries, Path directory) {
+  private PgCluster(PgClusterOptions options, RunAs runAs, PgBinaries binaries, Path directory) {
     this.options = options;
     this.runAs = runAs;
     this.binaries = binaries;
@@ -73,18 +73,18 @@ public final class PgCluster implements AutoCloseable {
 
   /** A primary with one standby and a database {@code app}. */
   public static PgCluster start() {
-    return start(Options.defaults());
+    return start(PgClusterOptions.defaults());
   }
 
   /**
-   * Starts a primary and {@link Options#standbys(int)} standbys, and returns once every standby is
-   * in recovery and streaming from the primary.
+   * Starts a primary and {@link PgClusterOptions#standbys(int)} standbys, and returns once every
+   * standby is in recovery and streaming from the primary.
    *
    * @throws PgClusterException if no binaries are found or a server does not start; everything
    *     started so far is stopped and deleted again
    */
-  public static PgCluster start(Options options) {
-    Options copy = options.copy();
+  public static PgCluster start(PgClusterOptions options) {
+    PgClusterOptions copy = options.copy();
     RunAs runAs = RunAs.detect();
     PgBinaries binaries = PgBinaries.locate(copy.binaries(), System.getenv(), runAs);
     String version = binaries.version();
@@ -628,153 +628,5 @@ public final class PgCluster implements AutoCloseable {
   @Override
   public String toString() {
     return "PgCluster" + nodes() + " in " + directory;
-  }
-
-  /**
-   * How to build the cluster. Every setter returns this object; {@link PgCluster#start(Options)}
-   * takes a copy, so an instance can be reused.
-   */
-  public static final class Options {
-    private int standbys = 1;
-    private long applyDelayMs;
-    private String database = "app";
-    private final Map<String, String> settings = new LinkedHashMap<>();
-    private BinarySource binaries;
-    private Duration startupTimeout = Duration.ofSeconds(60);
-    private Path baseDir;
-
-    private Options() {}
-
-    /**
-     * One standby, no apply delay, database {@code app}, binaries as {@link
-     * BinarySource#fromSystemProperty()} says, directory under {@code java.io.tmpdir}.
-     */
-    public static Options defaults() {
-      return new Options();
-    }
-
-    /** How many hot standbys (0 to 10). */
-    public Options standbys(int standbys) {
-      if (standbys < 0 || standbys > 10) {
-        throw new IllegalArgumentException("standbys must be 0..10, not " + standbys);
-      }
-      this.standbys = standbys;
-      return this;
-    }
-
-    /** {@code recovery_min_apply_delay} of every standby, in milliseconds. */
-    public Options applyDelayMs(long applyDelayMs) {
-      if (applyDelayMs < 0 || applyDelayMs > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("applyDelayMs out of range: " + applyDelayMs);
-      }
-      this.applyDelayMs = applyDelayMs;
-      return this;
-    }
-
-    /** The database to create and to put into {@link PgNode#jdbcUrl()}: a plain identifier. */
-    public Options database(String database) {
-      if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-        throw new IllegalArgumentException("database must be a plain identifier: " + database);
-      }
-      this.database = database;
-      return this;
-    }
-
-    /**
-     * An extra {@code postgresql.conf} setting for every server, overriding the cluster's own, e.g.
-     * {@code setting("max_connections", "200")}. Values other than numbers and words are quoted for
-     * you.
-     */
-    public Options setting(String name, String value) {
-      if (!name.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
-        throw new IllegalArgumentException("not a setting name: " + name);
-      }
-      settings.put(name, Objects.requireNonNull(value, "value"));
-      return this;
-    }
-
-    /** {@link #setting(String, String)} for each entry. */
-    public Options settings(Map<String, String> settings) {
-      settings.forEach(this::setting);
-      return this;
-    }
-
-    /** Where the PostgreSQL programs come from. */
-    public Options binaries(BinarySource binaries) {
-      this.binaries = Objects.requireNonNull(binaries, "binaries");
-      return this;
-    }
-
-    /** How long one server may take to start and become ready (default 60 s). */
-    public Options startupTimeout(Duration startupTimeout) {
-      if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout must be positive");
-      }
-      this.startupTimeout = startupTimeout;
-      return this;
-    }
-
-    /** The directory to create the cluster's temp directory in (default {@code java.io.tmpdir}). */
-    public Options baseDir(Path baseDir) {
-      this.baseDir = baseDir;
-      return this;
-    }
-
-    public int standbys() {
-      return standbys;
-    }
-
-    public long applyDelayMs() {
-      return applyDelayMs;
-    }
-
-    public String database() {
-      return database;
-    }
-
-    public Map<String, String> settings() {
-      return Collections.unmodifiableMap(settings);
-    }
-
-    /** The chosen source, or the one the system property names. */
-    public BinarySource binaries() {
-      return binaries != null ? binaries : BinarySource.fromSystemProperty();
-    }
-
-    public Duration startupTimeout() {
-      return startupTimeout;
-    }
-
-    /** The chosen base directory, or null for {@code java.io.tmpdir}. */
-    public Path baseDir() {
-      return baseDir;
-    }
-
-    Options copy() {
-      Options copy = new Options();
-      copy.standbys = standbys;
-      copy.applyDelayMs = applyDelayMs;
-      copy.database = database;
-      copy.settings.putAll(settings);
-      copy.binaries = binaries();
-      copy.startupTimeout = startupTimeout;
-      copy.baseDir = baseDir;
-      return copy;
-    }
-
-    @Override
-    public String toString() {
-      return "Options[standbys="
-          + standbys
-          + ", applyDelayMs="
-          + applyDelayMs
-          + ", database="
-          + database
-          + ", settings="
-          + settings
-          + ", binaries="
-          + binaries()
-          + "]";
-    }
   }
 }

@@ -85,10 +85,10 @@ public final class PostgresClusterExtension implements BeforeAllCallback, Parame
     return Optional.empty();
   }
 
-  static PgCluster.Options options(Class<?> testClass) {
+  static PgClusterOptions options(Class<?> testClass) {
     PostgresCluster annotation = testClass.getAnnotation(PostgresCluster.class);
-    PgCluster.Options options =
-        PgCluster.Options.defaults()
+    PgClusterOptions options =
+        PgClusterOptions.defaults()
             .standbys(annotation.standbys())
             .applyDelayMs(annotation.applyDelayMs())
             .database(annotation.database());

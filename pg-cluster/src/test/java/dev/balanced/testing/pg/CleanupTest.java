@@ -28,7 +28,7 @@ class CleanupTest {
 
   @Test
   void closeStopsEveryServerAndDeletesTheDirectory() throws Exception {
-    PgCluster cluster = PgCluster.start(PgCluster.Options.defaults().standbys(1));
+    PgCluster cluster = PgCluster.start(PgClusterOptions.defaults().standbys(1));
     Path directory = cluster.directory();
     String token = directory.getFileName().toString();
     List<Integer> ports = cluster.nodes().stream().map(PgNode::port).toList();
@@ -56,7 +56,7 @@ class CleanupTest {
             PgClusterException.class,
             () ->
                 PgCluster.start(
-                    PgCluster.Options.defaults()
+                    PgClusterOptions.defaults()
                         .standbys(1)
                         .baseDir(base)
                         .setting("shared_buffers", "not-a-size")));

@@ -12,7 +12,7 @@ public final class ClusterInChildJvm {
   private ClusterInChildJvm() {}
 
   public static void main(String[] args) throws InterruptedException {
-    PgCluster cluster = PgCluster.start(PgCluster.Options.defaults().standbys(1));
+    PgCluster cluster = PgCluster.start(PgClusterOptions.defaults().standbys(1));
     // READY <directory> <port> <port> ...
     System.out.println(
         READY
