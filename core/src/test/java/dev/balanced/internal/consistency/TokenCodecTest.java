@@ -237,7 +237,8 @@ class TokenCodecTest {
 
   /**
    * Runs {@code work} with the consistency logger at DEBUG (slf4j-simple, set through its level
-   * field since core has no simplelogger.properties) and returns what it wrote to System.err.
+   * field since core's simplelogger.properties leaves it at INFO) and returns what it wrote to
+   * System.err.
    */
   private static String withConsistencyDebugLog(Runnable work) throws Exception {
     Logger logger = LoggerFactory.getLogger("dev.balanced.consistency");
