@@ -1,0 +1,66 @@
+package dev.balanced.testing;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What the tests' logger printed while open: for a test that provokes a WARN or ERROR on purpose (a
+ * bad setting, an outage), so that it asserts the line instead of leaving it in the test output,
+ * where an unexpected one must stand out. slf4j-simple, the tests' SLF4J binding (Hibernate logs
+ * through it too), writes each line to whatever {@code System.err} is at that moment; this swaps in
+ * a buffer until {@link #close()}. Lines of every thread are captured while it is open.
+ *
+ * <pre>{@code
+ * try (CapturedLog log = CapturedLog.start()) {
+ *   assertThrows(...);
+ *   log.assertLine("WARN", "replica r1");
+ * }
+ * }</pre>
+ */
+public final class CapturedLog implements AutoCloseable {
+  private final PrintStream original = System.err;
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+  private CapturedLog() {
+    System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+  }
+
+  public static CapturedLog start() {
+    return new CapturedLog();
+  }
+
+  /** Everything logged so far. */
+  public String text() {
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Fails unless one logged line contains every part (a level, a logger, words of a message). */
+  public void assertLine(String... parts) {
+    String text = text();
+    for (String line : text.split("\n")) {
+      boolean all = true;
+      for (String part : parts) {
+        all &= line.contains(part);
+      }
+      if (all) {
+        return;
+      }
+    }
+    fail("no line with " + String.join(" + ", parts) + " in the log:\n" + text);
+  }
+
+  /** Fails if anything logged contains {@code secret}. */
+  public void assertNotLogged(String secret) {
+    String text = text();
+    assertFalse(text.contains(secret), () -> "logged: " + secret + " in:\n" + text);
+  }
+
+  @Override
+  public void close() {
+    System.setErr(original);
+  }
+}
