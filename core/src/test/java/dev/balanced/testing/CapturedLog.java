@@ -38,25 +38,31 @@ public final class CapturedLog implements AutoCloseable {
     return buffer.toString(StandardCharsets.UTF_8);
   }
 
+  /** How many logged lines contain every part (a level, a logger, words of a message). */
+  public long count(String... parts) {
+    return text().lines().filter(line -> containsAll(line, parts)).count();
+  }
+
   /** Fails unless one logged line contains every part (a level, a logger, words of a message). */
   public void assertLine(String... parts) {
-    String text = text();
-    for (String line : text.split("\n")) {
-      boolean all = true;
-      for (String part : parts) {
-        all &= line.contains(part);
-      }
-      if (all) {
-        return;
-      }
+    if (count(parts) == 0) {
+      fail("no line with " + String.join(" + ", parts) + " in the log:\n" + text());
     }
-    fail("no line with " + String.join(" + ", parts) + " in the log:\n" + text);
   }
 
   /** Fails if anything logged contains {@code secret}. */
   public void assertNotLogged(String secret) {
     String text = text();
     assertFalse(text.contains(secret), () -> "logged: " + secret + " in:\n" + text);
+  }
+
+  private static boolean containsAll(String line, String... parts) {
+    for (String part : parts) {
+      if (!line.contains(part)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
