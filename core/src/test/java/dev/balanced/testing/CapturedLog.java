@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the tests' logger printed while open: for a test that provokes a WARN or ERROR on purpose (a
  * bad setting, an outage), so that it asserts the line instead of leaving it in the test output,
- * where an unexpected one must stand out. slf4j-simple, the tests' SLF4J binding (Hibernate logs
- * through it too), writes each line to whatever {@code System.err} is at that moment; this swaps in
- * a buffer until {@link #close()}. Lines of every thread are captured while it is open.
+ * where an unexpected one must stand out. slf4j-simple, the tests' SLF4J binding, writes each line
+ * to whatever {@code System.err} is at that moment; this swaps in a buffer until {@link #close()}.
+ * Lines of every thread are captured while it is open. Hibernate's lines are captured too when it
+ * logs through SLF4J, as the build's surefire configuration makes it ({@code
+ * org.jboss.logging.provider=slf4j}).
  *
  * <pre>{@code
  * try (CapturedLog log = CapturedLog.start()) {
