@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.BalancedSession;
+import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.H2Nodes;
 import jakarta.persistence.EntityGraph;
 import jakarta.persistence.EntityManager;
@@ -171,13 +172,16 @@ class BootstrapTest {
 
   @Test
   void withoutBalancedSettingsHibernateIsUntouched() {
-    try (H2Nodes nodes = BalancedH2.nodesWithSchema()) {
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema();
+        CapturedLog log = CapturedLog.start()) {
       try (EntityManagerFactory emf =
               BalancedH2.withOwnConnection(nodes).createEntityManagerFactory();
           EntityManager em = emf.createEntityManager()) {
         assertEquals("item-1@primary", em.find(Item.class, 1L).getName());
         assertThrows(PersistenceException.class, () -> em.unwrap(BalancedSession.class));
       }
+      // Hibernate's own connection pool, and its warning about it.
+      log.assertLine("WARN", "org.hibernate", "built-in connection pool");
     }
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.BalancedSession;
+import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.H2Nodes;
 import java.util.HashMap;
 import java.util.List;
@@ -94,7 +95,8 @@ class CurrentSessionTest {
    */
   @Test
   void aContextClassThatCannotBeBuiltFailsStartup() {
-    try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1")) {
+    try (H2Nodes nodes = BalancedH2.nodesWithSchema("replica1");
+        CapturedLog log = CapturedLog.start()) {
       RuntimeException failed =
           assertThrows(
               RuntimeException.class,
@@ -117,6 +119,7 @@ class CurrentSessionTest {
               "expected jta, thread, managed or a CurrentSessionContext class")) {
         assertTrue(cause.getMessage().contains(part), cause.getMessage());
       }
+      log.assertLine("WARN", "org.hibernate", "[com.example.NoSuchContext]");
     }
   }
 }

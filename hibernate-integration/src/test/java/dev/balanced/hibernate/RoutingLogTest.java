@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.BalancedSession;
+import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.H2Nodes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,10 +28,7 @@ class RoutingLogTest {
       Map<String, Object> settings = new HashMap<>();
       settings.put("hibernate.balanced.primary.username", "app");
       settings.put("hibernate.balanced.primary.password", PASSWORD);
-      PrintStream originalErr = System.err;
-      ByteArrayOutputStream captured = new ByteArrayOutputStream();
-      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      try {
+      try (CapturedLog captured = CapturedLog.start()) {
         EntityManagerFactory emf = BalancedH2.factory(nodes, settings);
         try (EntityManager em = emf.createEntityManager()) {
           em.find(Item.class, 1L);
@@ -47,10 +42,8 @@ class RoutingLogTest {
         } finally {
           emf.close();
         }
-      } finally {
-        System.setErr(originalErr);
+        log = captured.text();
       }
-      log = captured.toString(StandardCharsets.UTF_8);
     }
     assertTrue(log.contains("read -> replica1 (reason: selector)"), log);
     assertTrue(log.contains("read -> primary (reason: scope)"), log);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.PinningContext;
 import dev.balanced.servlet.Http.Response;
 import dev.balanced.servlet.testing.JettyServer;
+import dev.balanced.testing.CapturedLog;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -63,7 +64,9 @@ class ContextLeakTest {
   @Test
   void hundredsOfMixedRequestsOnAFewThreadsLeakNothing() throws Exception {
     OutsideFilter outside = new OutsideFilter();
-    try (WebCluster cluster = WebCluster.start();
+    CapturedLog log = CapturedLog.start();
+    try (log;
+        WebCluster cluster = WebCluster.start();
         JettyServer jetty =
             JettyServer.builder()
                 .maxThreads(6)
@@ -110,6 +113,11 @@ class ContextLeakTest {
           serverThreads.size() <= 6 && serverThreads.size() >= 1,
           "Jetty's small pool served everything: " + serverThreads);
     }
+    // Read once Jetty has stopped: a careless request's warning may follow its response.
+    assertEquals(
+        REQUESTS / 25,
+        log.count("WARN", "the application left 1 PinningContext(s) open in a request"),
+        "one warning per careless request:\n" + log.text());
   }
 
   /** One request of the given kind; returns the server thread that served it. */

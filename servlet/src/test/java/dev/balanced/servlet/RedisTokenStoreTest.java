@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.servlet.testing.RedisServer;
+import dev.balanced.testing.CapturedLog;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.InetAddress;
@@ -101,7 +102,10 @@ class RedisTokenStoreTest extends TokenStoreContract {
     raw.sync().lpush("junk:carol", TOKEN); // another type: Redis answers WRONGTYPE
     assertNull(store.get("alice"));
     assertNull(store.get("bob"));
-    assertNull(assertDoesNotThrow(() -> store.get("carol")));
+    try (CapturedLog log = CapturedLog.start()) {
+      assertNull(assertDoesNotThrow(() -> store.get("carol")));
+      log.assertLine("RedisTokenStore", "WRONGTYPE");
+    }
   }
 
   @Test
@@ -110,42 +114,52 @@ class RedisTokenStoreTest extends TokenStoreContract {
     store.put("alice", TOKEN, Duration.ofSeconds(30));
     assertEquals(TOKEN, store.get("alice"));
 
-    redis.stop();
-    for (int i = 0; i < 5; i++) {
-      long start = System.nanoTime();
-      assertNull(assertDoesNotThrow(() -> store.get("alice")));
-      assertDoesNotThrow(() -> store.put("alice", TOKEN, Duration.ofSeconds(30)));
-      assertDoesNotThrow(() -> store.remove("alice"));
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(millis < 3 * TIMEOUT.toMillis() + 1000, "bounded by the timeout: " + millis);
-    }
+    try (CapturedLog log = CapturedLog.start()) {
+      redis.stop();
+      for (int i = 0; i < 5; i++) {
+        long start = System.nanoTime();
+        assertNull(assertDoesNotThrow(() -> store.get("alice")));
+        assertDoesNotThrow(() -> store.put("alice", TOKEN, Duration.ofSeconds(30)));
+        assertDoesNotThrow(() -> store.remove("alice"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 3 * TIMEOUT.toMillis() + 1000, "bounded by the timeout: " + millis);
+      }
+      assertEquals(
+          1,
+          log.count("WARN", "RedisTokenStore"),
+          "one warning for 15 failed calls:\n" + log.text());
 
-    redis.restart(); // without persistence: empty
-    eventually(
-        () -> {
-          store.put("alice", OTHER_TOKEN, Duration.ofSeconds(30));
-          return OTHER_TOKEN.equals(store.get("alice"));
-        },
-        "the store reconnects by itself");
+      redis.restart(); // without persistence: empty
+      eventually(
+          () -> {
+            store.put("alice", OTHER_TOKEN, Duration.ofSeconds(30));
+            return OTHER_TOKEN.equals(store.get("alice"));
+          },
+          "the store reconnects by itself");
+      log.assertLine("INFO", "RedisTokenStore", "answers again");
+    }
   }
 
   @Test
   void aHangingRedisTimesOut() throws Exception {
     RedisTokenStore store = closeLater(new RedisTokenStore(redis.uri(), "hang:", TIMEOUT));
     store.put("alice", TOKEN, Duration.ofSeconds(30));
-    redis.freeze();
-    try {
-      for (int i = 0; i < 3; i++) {
-        long start = System.nanoTime();
-        assertNull(store.get("alice"));
-        store.put("alice", TOKEN, Duration.ofSeconds(30));
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 2 * TIMEOUT.toMillis() + 1000, "bounded by the timeout: " + millis);
+    try (CapturedLog log = CapturedLog.start()) {
+      redis.freeze();
+      try {
+        for (int i = 0; i < 3; i++) {
+          long start = System.nanoTime();
+          assertNull(store.get("alice"));
+          store.put("alice", TOKEN, Duration.ofSeconds(30));
+          long millis = (System.nanoTime() - start) / 1_000_000;
+          assertTrue(millis < 2 * TIMEOUT.toMillis() + 1000, "bounded by the timeout: " + millis);
+        }
+      } finally {
+        redis.thaw();
       }
-    } finally {
-      redis.thaw();
+      eventually(() -> TOKEN.equals(store.get("alice")), "answers again once Redis does");
+      log.assertLine("WARN", "RedisTokenStore", "GET timed out after 300 ms");
     }
-    eventually(() -> TOKEN.equals(store.get("alice")), "answers again once Redis does");
   }
 
   @Test
@@ -166,12 +180,15 @@ class RedisTokenStoreTest extends TokenStoreContract {
       acceptor.setDaemon(true);
       acceptor.start();
       long start = System.nanoTime();
-      RedisTokenStore store =
-          closeLater(
-              new RedisTokenStore(
-                  "redis://127.0.0.1:" + silent.getLocalPort(), "silent:", TIMEOUT));
-      assertNull(store.get("alice"));
-      store.put("alice", TOKEN, Duration.ofSeconds(30));
+      try (CapturedLog log = CapturedLog.start()) {
+        RedisTokenStore store =
+            closeLater(
+                new RedisTokenStore(
+                    "redis://127.0.0.1:" + silent.getLocalPort(), "silent:", TIMEOUT));
+        assertNull(store.get("alice"));
+        store.put("alice", TOKEN, Duration.ofSeconds(30));
+        log.assertLine("WARN", "RedisTokenStore", "cannot connect");
+      }
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertTrue(millis < 4 * TIMEOUT.toMillis() + 2000, "bounded by the timeout: " + millis);
       for (Socket s : accepted) {
@@ -183,9 +200,13 @@ class RedisTokenStoreTest extends TokenStoreContract {
   @Test
   void aStoreMadeWhileRedisIsDownConnectsOnceItIsUp() throws Exception {
     redis.stop();
-    RedisTokenStore store =
-        closeLater(assertDoesNotThrow(() -> new RedisTokenStore(redis.uri(), "late:", TIMEOUT)));
-    assertNull(store.get("alice"));
+    RedisTokenStore store;
+    try (CapturedLog log = CapturedLog.start()) {
+      store =
+          closeLater(assertDoesNotThrow(() -> new RedisTokenStore(redis.uri(), "late:", TIMEOUT)));
+      assertNull(store.get("alice"));
+      log.assertLine("WARN", "RedisTokenStore", "cannot connect");
+    }
     redis.restart();
     eventually(
         () -> {
@@ -197,13 +218,17 @@ class RedisTokenStoreTest extends TokenStoreContract {
 
   @Test
   void wrongCredentialsGrantNothingAndNeverShowThePassword() {
-    RedisTokenStore store =
-        closeLater(
-            new RedisTokenStore(
-                "redis://user:s3cret-pw@127.0.0.1:" + redis.port(), "auth:", TIMEOUT));
-    assertFalse(store.toString().contains("s3cret-pw"), store.toString());
-    store.put("alice", TOKEN, Duration.ofSeconds(30));
-    assertNull(store.get("alice"));
+    try (CapturedLog log = CapturedLog.start()) {
+      RedisTokenStore store =
+          closeLater(
+              new RedisTokenStore(
+                  "redis://user:s3cret-pw@127.0.0.1:" + redis.port(), "auth:", TIMEOUT));
+      assertFalse(store.toString().contains("s3cret-pw"), store.toString());
+      store.put("alice", TOKEN, Duration.ofSeconds(30));
+      assertNull(store.get("alice"));
+      log.assertLine("WARN", "RedisTokenStore", "cannot connect");
+      log.assertNotLogged("s3cret-pw");
+    }
 
     IllegalArgumentException e =
         assertThrows(

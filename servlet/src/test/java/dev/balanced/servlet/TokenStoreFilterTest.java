@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.servlet.Http.Response;
 import dev.balanced.servlet.testing.JettyServer;
 import dev.balanced.servlet.testing.RedisServer;
+import dev.balanced.testing.CapturedLog;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -95,7 +96,9 @@ class TokenStoreFilterTest {
 
   @Test
   void inRedisAlsoWhenRedisStopsMidTest() throws Exception {
-    try (RedisTokenStore store =
+    CapturedLog log = CapturedLog.start();
+    try (log;
+        RedisTokenStore store =
             new RedisTokenStore(redis.uri(), "filter-test:", RedisTokenStore.DEFAULT_TIMEOUT);
         JettyServer app = app(store)) {
       readYourWritesPerUser(app, store);
@@ -122,6 +125,8 @@ class TokenStoreFilterTest {
           },
           "read-your-writes through Redis once it is back");
     }
+    log.assertLine("WARN", "RedisTokenStore", "tokens of users without a cookie are not kept");
+    log.assertLine("INFO", "RedisTokenStore", "answers again");
   }
 
   @Test
@@ -143,7 +148,9 @@ class TokenStoreFilterTest {
             throw new IllegalStateException("broken store");
           }
         };
-    try (JettyServer brokenStore = app(broken);
+    CapturedLog log = CapturedLog.start();
+    try (log;
+        JettyServer brokenStore = app(broken);
         JettyServer brokenResolver =
             JettyServer.builder()
                 .filter(
@@ -163,6 +170,7 @@ class TokenStoreFilterTest {
       assertNotNull(post.cookie("balanced"), "the cookie still works");
       assertReplica(http.get(brokenResolver.uri("/items")));
     }
+    log.assertLine("WARN", "failed to store a token", "broken store");
   }
 
   /** Authenticates every request as the user named by X-User, as a container login would. */

@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.balanced.testing.CapturedLog;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -237,7 +236,8 @@ class TokenCodecTest {
 
   /**
    * Runs {@code work} with the consistency logger at DEBUG (slf4j-simple, set through its level
-   * field since core has no simplelogger.properties) and returns what it wrote to System.err.
+   * field since core's simplelogger.properties leaves it at INFO) and returns what it wrote to
+   * System.err.
    */
   private static String withConsistencyDebugLog(Runnable work) throws Exception {
     Logger logger = LoggerFactory.getLogger("dev.balanced.consistency");
@@ -246,18 +246,14 @@ class TokenCodecTest {
     assertNotNull(level, "not slf4j-simple: " + logger.getClass());
     level.setAccessible(true);
     int before = level.getInt(logger);
-    PrintStream originalErr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
     level.setInt(logger, 10); // LocationAwareLogger.DEBUG_INT
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
+    try (CapturedLog captured = CapturedLog.start()) {
       assertTrue(logger.isDebugEnabled());
       work.run();
+      return captured.text();
     } finally {
-      System.setErr(originalErr);
       level.setInt(logger, before);
     }
-    return captured.toString(StandardCharsets.UTF_8);
   }
 
   private static Field findField(Class<?> type, String name) {

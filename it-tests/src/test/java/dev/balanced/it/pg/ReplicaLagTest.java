@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.BalancedSession;
 import dev.balanced.internal.topology.Node;
+import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
 import dev.balanced.testing.pg.PostgresCluster;
@@ -83,10 +84,17 @@ class ReplicaLagTest {
     PgNode up = cluster.standby(2);
     assertTrue(db.readsOfNewSessions(2).contains(paused.name() + " (selector)"), "serves at first");
 
-    cluster.pauseReplay(paused);
-    write("behind");
-    awaitBehind(paused, true);
-    assertEquals(Collections.nCopies(4, up.name() + " (selector)"), db.readsOfNewSessions(4));
+    try (CapturedLog log = CapturedLog.start()) {
+      cluster.pauseReplay(paused);
+      write("behind");
+      awaitBehind(paused, true);
+      assertEquals(Collections.nCopies(4, up.name() + " (selector)"), db.readsOfNewSessions(4));
+      log.assertLine(
+          "WARN",
+          "dev.balanced.topology",
+          "replica " + paused.name() + " is",
+          "behind the primary");
+    }
 
     cluster.resumeReplay(paused);
     awaitBehind(paused, false);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
+import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
 import dev.balanced.testing.pg.PostgresCluster;
@@ -74,7 +75,15 @@ class ReplicaOutageTest {
     cluster.stop(down);
 
     // Round robin gives standby1 to every other session; only the first of them finds it down.
-    List<String> reads = readsOfNewSessions(6);
+    List<String> reads;
+    try (CapturedLog log = CapturedLog.start()) {
+      reads = readsOfNewSessions(6);
+      assertEquals(
+          1,
+          log.count(
+              "WARN", "dev.balanced.topology", "replica " + down.name() + " cannot be reached"),
+          "the outage is logged once:\n" + log.text());
+    }
 
     long onPrimary = reads.stream().filter(r -> r.startsWith("primary")).count();
     assertEquals(1, onPrimary, reads.toString());
