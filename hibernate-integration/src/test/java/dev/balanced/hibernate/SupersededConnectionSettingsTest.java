@@ -9,16 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.internal.config.JdbcUrls;
+import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.H2Nodes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.SharedCacheMode;
 import jakarta.persistence.ValidationMode;
 import jakarta.persistence.spi.PersistenceUnitInfo;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -325,17 +323,12 @@ class SupersededConnectionSettingsTest {
     return Arrays.stream(log.split("\\R")).filter(l -> l.contains("dev.balanced.config")).toList();
   }
 
-  /** What {@code work} logs through slf4j-simple, which writes to System.err. */
+  /** What {@code work} logs. */
   private static String stderrOf(Supplier<Void> work) {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
+    try (CapturedLog log = CapturedLog.start()) {
       work.get();
-    } finally {
-      System.setErr(original);
+      return log.text();
     }
-    return captured.toString(StandardCharsets.UTF_8);
   }
 
   private static EntityManagerFactory containerFactory(H2Nodes nodes, DataSource dataSource) {

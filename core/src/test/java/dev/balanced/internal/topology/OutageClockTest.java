@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.balanced.BalancedSession;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.routing.Router;
+import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.H2Nodes;
 import dev.balanced.testing.Pools;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -31,15 +29,13 @@ import org.junit.jupiter.api.Test;
 class OutageClockTest {
   private final AtomicLong clock = new AtomicLong(42);
   private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
-  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-  private PrintStream originalErr;
+  private CapturedLog log;
   private H2Nodes nodes;
   private Router router;
 
   @BeforeEach
   void start() {
-    originalErr = System.err;
-    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    log = CapturedLog.start();
     nodes = H2Nodes.start("r1");
     nodes.execute("r1", "SHUTDOWN"); // gone, and IFEXISTS keeps the pool from recreating it
     Map<String, Object> settings = new java.util.HashMap<>(nodes.settings("balanced."));
@@ -61,7 +57,7 @@ class OutageClockTest {
     } finally {
       router.close();
       nodes.close();
-      System.setErr(originalErr);
+      log.close();
     }
   }
 
@@ -96,8 +92,7 @@ class OutageClockTest {
     assertEquals(NodeHealth.Status.UP, r1.health().status());
     assertEquals(List.of("r1 UP->DOWN", "r1 DOWN->UP"), changes);
 
-    String logged = log.toString(StandardCharsets.UTF_8);
-    assertEquals(1, logged.split("replica r1 cannot be reached", -1).length - 1, logged);
-    assertEquals(1, logged.split("replica r1 is reachable again", -1).length - 1, logged);
+    assertEquals(1, log.count("WARN", "replica r1 cannot be reached"), log.text());
+    assertEquals(1, log.count("INFO", "replica r1 is reachable again"), log.text());
   }
 }

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.BalancedDataSource;
+import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
 import dev.balanced.testing.pg.PostgresCluster;
 import jakarta.persistence.EntityManager;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,14 +41,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommitOutcomeTest {
   private PgCluster cluster;
   private PgBalanced db;
-  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-  private PrintStream originalErr;
+  private CapturedLog log;
 
   private void start(PgCluster cluster) {
     this.cluster = cluster;
     // The standby's death is logged at WARN: capture it to assert it, and keep the build quiet.
-    originalErr = System.err;
-    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    log = CapturedLog.start();
     db =
         PgBalanced.start(
             cluster,
@@ -68,15 +64,11 @@ class CommitOutcomeTest {
         db.close();
       }
     } finally {
-      if (originalErr != null) {
-        System.setErr(originalErr);
+      if (log != null) {
+        log.close();
       }
       cluster.start(cluster.standby(1));
     }
-  }
-
-  private String log() {
-    return log.toString(StandardCharsets.UTF_8);
   }
 
   private Account existing(EntityManager em) {
@@ -104,10 +96,10 @@ class CommitOutcomeTest {
 
     assertEquals(1, accounts(cluster.primary(), "written"));
     assertEquals(0, connectionsOf(standby), "the dead connection is not back in its pool");
-    assertTrue(
-        log().contains("replica " + standby.name() + " cannot be reached"),
-        "the standby's failure is logged: " + log());
-    assertEquals(1, occurrences(log(), "replica " + standby.name() + " cannot be reached"), log());
+    log.assertLine(
+        "WARN", "dev.balanced.topology", "replica " + standby.name() + " cannot be reached");
+    assertEquals(
+        1, log.count("replica " + standby.name() + " cannot be reached"), "once: " + log.text());
   }
 
   @Test
@@ -259,13 +251,5 @@ class CommitOutcomeTest {
       }
     }
     return owners;
-  }
-
-  private static int occurrences(String text, String part) {
-    int count = 0;
-    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
-      count++;
-    }
-    return count;
   }
 }
