@@ -56,6 +56,22 @@ class TenantTest {
     }
   }
 
+  /**
+   * Opening an entity manager chooses no node: a session that never reads a replica (pinned later,
+   * or only writing) must not pay for the choice, which in lsn mode asks replicas where they are.
+   */
+  @Test
+  void theReadNodeIsChosenOnFirstNeedNotAtOpen() {
+    try (EntityManager em = db.emf.createEntityManager()) {
+      BalancedSession session = em.unwrap(BalancedSession.class);
+      assertTrue(session.toString().contains("read node not chosen yet"), session.toString());
+
+      assertEquals("item-1@replica1", em.find(Item.class, 1L).getName());
+      assertTrue(session.toString().contains("reads on replica1"), session.toString());
+      assertEquals("replica1", em.unwrap(Session.class).getTenantIdentifier());
+    }
+  }
+
   @Test
   void entityManagerPropertiesStillApplyToARoutedSession() {
     try (EntityManager em =

@@ -22,6 +22,9 @@ public final class RoutingSession implements BalancedSession {
   private final ContextState context;
   private final boolean readOnly;
 
+  /** Whether the context was pinned when the session opened: then it starts on the primary. */
+  private final boolean startsPinned;
+
   /** For logs and toString: numbered when first shown, so that unlogged sessions cost no atomic. */
   private long id;
 
@@ -46,6 +49,7 @@ public final class RoutingSession implements BalancedSession {
     this.router = router;
     this.context = context;
     this.readOnly = readOnly;
+    this.startsPinned = !readOnly && context.isPinned();
   }
 
   /**
@@ -81,9 +85,12 @@ public final class RoutingSession implements BalancedSession {
     return readOnly;
   }
 
-  /** The node the session starts on: the primary when its context is already pinned. */
+  /**
+   * The node the session starts on: the primary when its context was pinned at open, else its read
+   * node, which this chooses if nothing has yet.
+   */
   public Node initialNode() {
-    return !readOnly && context.isPinned() ? router.topology().primary() : readNode();
+    return startsPinned ? router.topology().primary() : readNode();
   }
 
   /** Where the next read goes; sets {@link #lastReason()}. */

@@ -24,7 +24,13 @@ final class NodeTenant implements Serializable {
    */
   static final NodeTenant PRIMARY = new NodeTenant(BalancedSession.PRIMARY, null);
 
-  private final String node;
+  /**
+   * The start node's name, resolved on first need: choosing a read node at open would cost a
+   * session that never reads a replica round trip in {@code lsn} mode. Volatile: a query-cache key
+   * holding this tenant may be compared on another thread.
+   */
+  private volatile String node;
+
   private final transient RoutingSession routing;
 
   private NodeTenant(String node, RoutingSession routing) {
@@ -33,7 +39,16 @@ final class NodeTenant implements Serializable {
   }
 
   static NodeTenant of(RoutingSession routing) {
-    return new NodeTenant(routing.initialNode().name(), routing);
+    return new NodeTenant(null, routing);
+  }
+
+  private String node() {
+    String name = node;
+    if (name == null) {
+      name = routing.initialNode().name();
+      node = name;
+    }
+    return name;
   }
 
   /** The routing of a session opened through Balanced, or {@code null} for any other session. */
@@ -56,16 +71,22 @@ final class NodeTenant implements Serializable {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof NodeTenant tenant && node.equals(tenant.node);
+    return other instanceof NodeTenant tenant && node().equals(tenant.node());
   }
 
   @Override
   public int hashCode() {
-    return node.hashCode();
+    return node().hashCode();
   }
 
   @Override
   public String toString() {
-    return node;
+    return node();
+  }
+
+  /** A serialized tenant carries the name alone: resolve it first. */
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    node();
+    out.defaultWriteObject();
   }
 }
