@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What a commit reports is what happened on the primary. A unit of work that read on a standby
@@ -75,10 +75,15 @@ class CommitOutcomeTest {
     return em.createQuery("from Account where owner = 'existing'", Account.class).getSingleResult();
   }
 
+  /**
+   * The standby dies by a fast shutdown (it tells its clients it is terminating them) or by an
+   * immediate one (its backends are killed and the sockets reset), with the write flushed to the
+   * primary before that or only at commit.
+   */
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
+  @CsvSource({"fast, false", "fast, true", "immediate, false", "immediate, true"})
   void aCommitAfterTheStandbyDiedSucceedsAndTheRowIsOnThePrimary(
-      boolean flushBeforeTheStandbyDies, PgCluster cluster) throws Exception {
+      String shutdown, boolean flushBeforeTheStandbyDies, PgCluster cluster) throws Exception {
     start(cluster);
     PgNode standby = cluster.standby(1);
     try (EntityManager em = db.emf.createEntityManager()) {
@@ -89,7 +94,11 @@ class CommitOutcomeTest {
       if (flushBeforeTheStandbyDies) {
         em.flush();
       }
-      cluster.stop(standby);
+      if (shutdown.equals("immediate")) {
+        cluster.crash(standby);
+      } else {
+        cluster.stop(standby);
+      }
 
       em.getTransaction().commit(); // throws without the fix
     }
@@ -111,7 +120,7 @@ class CommitOutcomeTest {
       existing(em);
       em.persist(new Account("rolled back", 2));
       em.flush();
-      cluster.stop(cluster.standby(1));
+      cluster.crash(cluster.standby(1));
 
       em.getTransaction().rollback();
     }
@@ -191,7 +200,7 @@ class CommitOutcomeTest {
                 }));
       }
       assertTrue(halfway.await(60, TimeUnit.SECONDS));
-      cluster.stop(cluster.standby(1));
+      cluster.crash(cluster.standby(1));
       for (Future<?> future : futures) {
         future.get(120, TimeUnit.SECONDS);
       }

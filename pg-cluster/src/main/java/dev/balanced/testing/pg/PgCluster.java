@@ -462,9 +462,22 @@ public final class PgCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a server stopped by {@link #stop(PgNode)} again, on the same port, and waits until it is
-   * back: a standby until it streams again (if the primary is up), the primary until the running
-   * standbys have reconnected.
+   * Stops one server as a crash would ({@code pg_ctl stop -m immediate}: its backends die without a
+   * word to their clients, and it recovers at its next start). Its handle keeps its port for {@link
+   * #start(PgNode)}.
+   */
+  public synchronized void crash(PgNode node) {
+    requireMember(node);
+    requireOpen();
+    node.server().crash();
+    node.running(false);
+    log.info("Crashed {}", node);
+  }
+
+  /**
+   * Starts a server stopped by {@link #stop(PgNode)} or {@link #crash(PgNode)} again, on the same
+   * port, and waits until it is back: a standby until it streams again (if the primary is up), the
+   * primary until the running standbys have reconnected.
    */
   public synchronized void start(PgNode node) {
     requireMember(node);

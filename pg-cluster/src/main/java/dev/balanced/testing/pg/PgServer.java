@@ -164,10 +164,22 @@ final class PgServer {
    * one, else SIGKILL to the postmaster and its children.
    */
   void stop() {
+    stop(false);
+  }
+
+  /**
+   * Stops the server at once, as a crash would: an immediate shutdown (backends killed, no
+   * checkpoint, recovery at the next start), else SIGKILL.
+   */
+  void crash() {
+    stop(true);
+  }
+
+  private void stop(boolean immediately) {
     if (!running()) {
       return;
     }
-    if (pgCtlStop("fast", 20) || pgCtlStop("immediate", 10)) {
+    if ((!immediately && pgCtlStop("fast", 20)) || pgCtlStop("immediate", 10)) {
       return;
     }
     Optional<ProcessHandle> postmaster = Postmaster.of(dataDir);
