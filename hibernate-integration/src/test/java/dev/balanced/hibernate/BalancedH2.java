@@ -90,7 +90,7 @@ final class BalancedH2 implements AutoCloseable {
   }
 
   static Router router(EntityManagerFactory emf) {
-    return provider(emf).router();
+    return provider(emf).unwrap(Router.class);
   }
 
   Router router() {

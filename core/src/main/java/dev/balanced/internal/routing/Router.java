@@ -1,15 +1,23 @@
 package dev.balanced.internal.routing;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.PinningMode;
 import dev.balanced.internal.config.BalancedSettings;
+import dev.balanced.internal.config.Secrets;
 import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.consistency.ReadYourWrites;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.NodeHealth;
 import dev.balanced.internal.topology.ReadNodeChooser;
 import dev.balanced.internal.topology.Topology;
+import dev.balanced.spi.BalancedRuntime;
+import dev.balanced.spi.NodeInfo;
+import dev.balanced.spi.UnitOfWork;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -17,7 +25,7 @@ import java.util.function.LongSupplier;
  * The running library: settings, pools and replica selection. Opens routing sessions and the
  * routing connections bound to them. One per DataSource or SessionFactory; it owns the pools.
  */
-public final class Router implements AutoCloseable {
+public final class Router implements BalancedRuntime {
   private final BalancedSettings settings;
   private final Topology topology;
   private final ReadNodeChooser chooser;
@@ -104,12 +112,49 @@ public final class Router implements AutoCloseable {
     return verdicts.classifier();
   }
 
+  @Override
+  public UnitOfWork openUnitOfWork(boolean readOnly) {
+    return openSession(readOnly);
+  }
+
+  @Override
+  public Connection connect(UnitOfWork unitOfWork) {
+    if (!(unitOfWork instanceof RoutingSession session) || session.router() != this) {
+      throw new IllegalArgumentException(
+          "Not a unit of work of this runtime: " + unitOfWork + "; open it with openUnitOfWork");
+    }
+    return connect(session);
+  }
+
   /** A routing connection for {@code session}; physical connections are taken on first use. */
   public Connection connect(RoutingSession session) {
     return new RoutingConnection(session);
   }
 
-  /** A plain pooled connection to the primary, for work outside any session (DDL, metadata). */
+  @Override
+  public List<NodeInfo> nodes() {
+    List<NodeInfo> nodes = new ArrayList<>();
+    for (Node node : topology.nodes()) {
+      HikariDataSource pool = node.pool();
+      nodes.add(
+          new NodeInfo(
+              node.name(),
+              Secrets.maskUrl(pool.getJdbcUrl()),
+              pool.getPoolName(),
+              pool.getMinimumIdle(),
+              pool.getMaximumPoolSize()));
+    }
+    return nodes;
+  }
+
+  @Override
+  public String describe() {
+    return settings.mode().name().toLowerCase(Locale.ROOT)
+        + " mode, consistency="
+        + settings.consistency().mode().name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
   public Connection connectPrimary() throws SQLException {
     return topology.primary().connect();
   }

@@ -126,7 +126,7 @@ final class RoutingConnection implements Connection {
       session.transactionEnded();
     }
     if (!session.isPinnedForWrites()) {
-      session.beforeWrite(WriteOperation.statement(sql, router.classifier()));
+      session.beforeWrite(new SqlWriteIntent(sql, router.classifier()));
     }
     Node primary = nodes[0];
     primaryWritesPending = true;

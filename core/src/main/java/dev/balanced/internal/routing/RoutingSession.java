@@ -1,10 +1,11 @@
 package dev.balanced.internal.routing;
 
-import dev.balanced.BalancedSession;
 import dev.balanced.PinningMode;
 import dev.balanced.UnpinnedWriteException;
 import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.topology.Node;
+import dev.balanced.spi.UnitOfWork;
+import dev.balanced.spi.WriteIntent;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * its context, its scopes and its read node. Decides where each statement goes. Confined to one
  * thread at a time, like the session it belongs to; only the context is shared.
  */
-public final class RoutingSession implements BalancedSession {
+public final class RoutingSession implements UnitOfWork {
   static final Logger LOG = LoggerFactory.getLogger("dev.balanced.routing");
 
   private final Router router;
@@ -81,6 +82,7 @@ public final class RoutingSession implements BalancedSession {
     return context;
   }
 
+  @Override
   public boolean isReadOnly() {
     return readOnly;
   }
@@ -91,6 +93,11 @@ public final class RoutingSession implements BalancedSession {
    */
   public Node initialNode() {
     return startsPinned ? router.topology().primary() : readNode();
+  }
+
+  @Override
+  public String startNode() {
+    return initialNode().name();
   }
 
   /** Where the next read goes; sets {@link #lastReason()}. */
@@ -168,7 +175,8 @@ public final class RoutingSession implements BalancedSession {
    * @throws UnpinnedWriteException in strict mode when unpinned
    * @throws IllegalStateException in a read-only session
    */
-  public void beforeWrite(WriteOperation operation) {
+  @Override
+  public void beforeWrite(WriteIntent operation) {
     if (readOnly) {
       throw new IllegalStateException(
           "Refused "
@@ -202,7 +210,7 @@ public final class RoutingSession implements BalancedSession {
     writesApprovedUntilTransactionEnd = false;
   }
 
-  /** Whether a write may go ahead without {@link #beforeWrite} having anything to do. */
+  @Override
   public boolean isPinnedForWrites() {
     return context.isPinned() && !readOnly;
   }

@@ -82,6 +82,6 @@ class SessionStateClassifierTest {
                 new dev.balanced.internal.config.FunctionName(null, "archive_order")));
     assertEquals(
         "SQL statement 'select ... archive_order ...'",
-        WriteOperation.statement("select archive_order(42)", declared).toString());
+        new SqlWriteIntent("select archive_order(42)", declared).toString());
   }
 }

@@ -1,6 +1,6 @@
 package dev.balanced.hibernate.internal;
 
-import dev.balanced.internal.routing.Router;
+import dev.balanced.spi.BalancedRuntime;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.SynchronizationType;
@@ -27,18 +27,18 @@ import org.hibernate.jpa.HibernateHints;
 final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   private static final long serialVersionUID = 1L;
 
-  private final transient Router router;
+  private final transient BalancedRuntime router;
 
   /** {@code getCurrentSession()}'s context, over this factory; {@code null} when none is set. */
   private final transient CurrentSessionContext currentSessionContext;
 
-  BalancedSessionFactory(SessionFactoryImplementor delegate, Router router) {
+  BalancedSessionFactory(SessionFactoryImplementor delegate, BalancedRuntime router) {
     super(delegate);
     this.router = router;
     this.currentSessionContext = CurrentSessionContexts.of(this);
   }
 
-  Router router() {
+  BalancedRuntime router() {
     return router;
   }
 
@@ -56,7 +56,7 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
 
   /** The tenant of a new session: a routing of its own, in the current context. */
   private NodeTenant newTenant(boolean readOnly) {
-    return NodeTenant.of(router.openSession(readOnly));
+    return NodeTenant.of(router.openUnitOfWork(readOnly));
   }
 
   /** What Hibernate's {@code createEntityManager()} does, with the tenant named on the builder. */

@@ -1,7 +1,7 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.BalancedSession;
-import dev.balanced.internal.routing.RoutingSession;
+import dev.balanced.spi.UnitOfWork;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.engine.spi.SessionDelegatorBaseImpl;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -9,18 +9,17 @@ import org.hibernate.engine.spi.SessionImplementor;
 
 /**
  * The session (and entity manager) applications get: Hibernate's own session, plus the {@link
- * BalancedSession} steering API. Routing state lives in the {@link RoutingSession}, which
- * Hibernate's internals reach through the real session, so nothing depends on calls passing through
- * here.
+ * BalancedSession} steering API. Routing state lives in the {@link UnitOfWork}, which Hibernate's
+ * internals reach through the real session, so nothing depends on calls passing through here.
  */
 final class BalancedSessionImpl extends SessionDelegatorBaseImpl implements BalancedSession {
   private static final long serialVersionUID = 1L;
 
-  private final transient RoutingSession routing;
+  private final transient UnitOfWork routing;
   private final transient BalancedSessionFactory factory;
 
   BalancedSessionImpl(
-      SessionImplementor delegate, RoutingSession routing, BalancedSessionFactory factory) {
+      SessionImplementor delegate, UnitOfWork routing, BalancedSessionFactory factory) {
     super(delegate);
     this.routing = routing;
     this.factory = factory;

@@ -1,7 +1,7 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.BalancedSession;
-import dev.balanced.internal.routing.RoutingSession;
+import dev.balanced.spi.UnitOfWork;
 import java.io.Serializable;
 
 /**
@@ -31,28 +31,28 @@ final class NodeTenant implements Serializable {
    */
   private volatile String node;
 
-  private final transient RoutingSession routing;
+  private final transient UnitOfWork routing;
 
-  private NodeTenant(String node, RoutingSession routing) {
+  private NodeTenant(String node, UnitOfWork routing) {
     this.node = node;
     this.routing = routing;
   }
 
-  static NodeTenant of(RoutingSession routing) {
+  static NodeTenant of(UnitOfWork routing) {
     return new NodeTenant(null, routing);
   }
 
   private String node() {
     String name = node;
     if (name == null) {
-      name = routing.initialNode().name();
+      name = routing.startNode();
       node = name;
     }
     return name;
   }
 
   /** The routing of a session opened through Balanced, or {@code null} for any other session. */
-  RoutingSession routing() {
+  UnitOfWork routing() {
     return routing;
   }
 
@@ -65,7 +65,7 @@ final class NodeTenant implements Serializable {
   }
 
   /** The routing of {@code tenantIdentifier} if it is a Balanced session's, else {@code null}. */
-  static RoutingSession routingOf(Object tenantIdentifier) {
+  static UnitOfWork routingOf(Object tenantIdentifier) {
     return tenantIdentifier instanceof NodeTenant tenant ? tenant.routing : null;
   }
 

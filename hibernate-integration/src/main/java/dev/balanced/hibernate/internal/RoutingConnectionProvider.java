@@ -1,13 +1,11 @@
 package dev.balanced.hibernate.internal;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.balanced.internal.config.Secrets;
-import dev.balanced.internal.routing.Router;
-import dev.balanced.internal.routing.RoutingSession;
-import dev.balanced.internal.topology.Node;
+import dev.balanced.spi.BalancedRuntime;
+import dev.balanced.spi.NodeInfo;
+import dev.balanced.spi.UnitOfWork;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
+import java.util.List;
 import java.util.StringJoiner;
 import org.hibernate.dialect.Dialect;
 import org.hibernate.engine.jdbc.connections.internal.DatabaseConnectionInfoImpl;
@@ -25,13 +23,13 @@ public final class RoutingConnectionProvider
     implements MultiTenantConnectionProvider<Object>, Stoppable {
   private static final long serialVersionUID = 1L;
 
-  private final transient Router router;
+  private final transient BalancedRuntime router;
 
-  RoutingConnectionProvider(Router router) {
+  RoutingConnectionProvider(BalancedRuntime router) {
     this.router = router;
   }
 
-  public Router router() {
+  public BalancedRuntime router() {
     return router;
   }
 
@@ -55,7 +53,7 @@ public final class RoutingConnectionProvider
     if (!(tenantIdentifier instanceof NodeTenant tenant)) {
       throw new UnsupportedOperationException(NodeTenant.notSupported(tenantIdentifier));
     }
-    RoutingSession routing = tenant.routing();
+    UnitOfWork routing = tenant.routing();
     return routing != null ? router.connect(routing) : router.connectPrimary();
   }
 
@@ -77,32 +75,30 @@ public final class RoutingConnectionProvider
    */
   @Override
   public DatabaseConnectionInfo getDatabaseConnectionInfo(Dialect dialect) {
-    Node primary = router.topology().primary();
-    String nodes = describeNodes();
+    List<NodeInfo> nodes = router.nodes();
+    NodeInfo primary = nodes.get(0);
     return new DatabaseConnectionInfoImpl(dialect) {
       @Override
       public String getJdbcUrl() {
-        return Secrets.maskUrl(primary.pool().getJdbcUrl());
+        return primary.url();
       }
 
       @Override
       public Integer getPoolMinSize() {
-        return primary.pool().getMinimumIdle();
+        return primary.minimumIdle();
       }
 
       @Override
       public Integer getPoolMaxSize() {
-        return primary.pool().getMaximumPoolSize();
+        return primary.maximumPoolSize();
       }
 
       @Override
       public String toInfoString() {
         return "\tBalanced ("
-            + router.mode().name().toLowerCase(Locale.ROOT)
-            + " mode, consistency="
-            + router.settings().consistency().mode().name().toLowerCase(Locale.ROOT)
+            + router.describe()
             + ") over HikariCP pools:\n"
-            + nodes
+            + describe(nodes)
             + "\n\tDatabase dialect: "
             + dialect.getClass().getSimpleName()
             + "\n\tDatabase version: "
@@ -111,21 +107,20 @@ public final class RoutingConnectionProvider
     };
   }
 
-  private String describeNodes() {
+  private static String describe(List<NodeInfo> nodes) {
     StringJoiner lines = new StringJoiner("\n");
-    for (Node node : router.topology().nodes()) {
-      HikariDataSource pool = node.pool();
+    for (NodeInfo node : nodes) {
       lines.add(
           "\t\t"
               + node.name()
               + " ["
-              + Secrets.maskUrl(pool.getJdbcUrl())
+              + node.url()
               + "] pool "
-              + pool.getPoolName()
+              + node.poolName()
               + ", "
-              + pool.getMinimumIdle()
+              + node.minimumIdle()
               + ".."
-              + pool.getMaximumPoolSize()
+              + node.maximumPoolSize()
               + " connections");
     }
     return lines.toString();

@@ -1,7 +1,7 @@
 package dev.balanced.hibernate.internal;
 
-import dev.balanced.internal.routing.RoutingSession;
-import dev.balanced.internal.routing.WriteOperation;
+import dev.balanced.spi.UnitOfWork;
+import dev.balanced.spi.WriteIntent;
 import org.hibernate.LockMode;
 import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
@@ -52,8 +52,8 @@ final class WriteIntentListener
   private static final long serialVersionUID = 1L;
 
   /** The routing of a Balanced session whose writes are not yet decided, else {@code null}. */
-  private static RoutingSession undecided(SharedSessionContractImplementor session) {
-    RoutingSession routing = NodeTenant.routingOf(session.getTenantIdentifierValue());
+  private static UnitOfWork undecided(SharedSessionContractImplementor session) {
+    UnitOfWork routing = NodeTenant.routingOf(session.getTenantIdentifierValue());
     return routing != null && !routing.isPinnedForWrites() ? routing : null;
   }
 
@@ -63,9 +63,9 @@ final class WriteIntentListener
    */
   private static void beforeWrite(
       SharedSessionContractImplementor session, String action, String target, Object id) {
-    RoutingSession routing = undecided(session);
+    UnitOfWork routing = undecided(session);
     if (routing != null) {
-      routing.beforeWrite(WriteOperation.of(action, target, id));
+      routing.beforeWrite(WriteIntent.of(action, target, id));
     }
   }
 

@@ -101,7 +101,7 @@ final class PgBalanced implements AutoCloseable {
             emf.unwrap(SessionFactoryImplementor.class)
                 .getServiceRegistry()
                 .requireService(MultiTenantConnectionProvider.class);
-    return provider.router();
+    return provider.unwrap(Router.class);
   }
 
   @Override

@@ -1,0 +1,50 @@
+package dev.balanced.spi;
+
+import dev.balanced.BalancedConfigurationException;
+import dev.balanced.internal.config.BalancedSettings;
+import dev.balanced.internal.routing.Router;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running library, as an integration holds it: settings, one pool per node, replica health and
+ * read-your-writes. One per DataSource or SessionFactory; {@link #close()} closes its pools.
+ */
+public interface BalancedRuntime extends AutoCloseable {
+
+  /**
+   * Starts the pools described by the entries of {@code settings} under {@code prefix} ({@code
+   * "hibernate.balanced."} or {@code "balanced."}); other entries are ignored.
+   *
+   * @throws BalancedConfigurationException when a setting is missing, unknown or malformed
+   */
+  static BalancedRuntime start(Map<String, ?> settings, String prefix) {
+    return Router.start(BalancedSettings.parse(settings, prefix));
+  }
+
+  /** Opens a unit of work in the current thread's pinning context, or in a private one. */
+  UnitOfWork openUnitOfWork(boolean readOnly);
+
+  /**
+   * A routing connection for {@code unitOfWork}, which must come from this runtime: it takes a
+   * physical connection per node on that node's first statement.
+   */
+  Connection connect(UnitOfWork unitOfWork);
+
+  /**
+   * A plain pooled connection to the primary, for work outside any unit of work (DDL, metadata).
+   */
+  Connection connectPrimary() throws SQLException;
+
+  /** The primary first, then the replicas. */
+  List<NodeInfo> nodes();
+
+  /** Its mode and consistency, for a startup line: "greedy mode, consistency=session". */
+  String describe();
+
+  /** Stops its background work and closes its pools. */
+  @Override
+  void close();
+}

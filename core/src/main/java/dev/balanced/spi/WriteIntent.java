@@ -1,0 +1,30 @@
+package dev.balanced.spi;
+
+/**
+ * A write about to be made, as a unit of work is told of it before any of its SQL is sent ({@link
+ * UnitOfWork#beforeWrite}): it pins the context in greedy mode, and names the refused write in
+ * strict mode. Its description ({@link #toString()}) is made only when read: the first write of
+ * every unit of work makes one, and most are never shown.
+ */
+public interface WriteIntent {
+
+  /**
+   * {@code action} of {@code target}#{@code id}: "update of com.example.Item#7"; without the id
+   * when it is {@code null}: "persist of com.example.Item".
+   */
+  static WriteIntent of(String action, String target, Object id) {
+    return new EntityWrite(action, target, id);
+  }
+
+  /** What is written, for messages, logs and the pin reason. */
+  @Override
+  String toString();
+
+  /** A write an ORM knows as an operation on an entity. */
+  record EntityWrite(String action, String target, Object id) implements WriteIntent {
+    @Override
+    public String toString() {
+      return id == null ? action + " of " + target : action + " of " + target + "#" + id;
+    }
+  }
+}
