@@ -44,7 +44,7 @@ public final class BalancedDataSource implements DataSource, AutoCloseable {
 
   @Override
   public Connection getConnection() {
-    return router.connect(router.openSession(false));
+    return router.connect(router.openUnitOfWork(false));
   }
 
   /** Credentials are configured per node; per-call credentials would bypass the pools. */

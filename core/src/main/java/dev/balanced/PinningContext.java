@@ -145,7 +145,7 @@ public final class PinningContext implements AutoCloseable {
    * opened with is passed on unchanged.
    */
   public String token() {
-    return state.consistency().token(System.currentTimeMillis());
+    return state.token(System.currentTimeMillis());
   }
 
   /**

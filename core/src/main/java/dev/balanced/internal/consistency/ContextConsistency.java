@@ -5,7 +5,7 @@ package dev.balanced.internal.consistency;
  * committed writes. Shared by the sessions of the context, which may run on several threads. Nested
  * contexts see their outer context's requirement, and their writes count for it too.
  */
-public final class ContextConsistency {
+final class ContextConsistency {
   private final ContextConsistency parent;
   private final String incomingToken;
 

@@ -92,7 +92,8 @@ public final class ContextState {
     return handle;
   }
 
-  public ContextConsistency consistency() {
+  /** What this context must see and what it wrote, for read-your-writes. */
+  ContextConsistency consistency() {
     ContextConsistency made = consistency;
     if (made == null) {
       synchronized (this) {
@@ -106,6 +107,11 @@ public final class ContextState {
       }
     }
     return made;
+  }
+
+  /** The consistency token to hand to the next unit of work; see {@code PinningContext.token()}. */
+  public String token(long nowMillis) {
+    return consistency().token(nowMillis);
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.balanced.internal.routing;
 
 /** Why a statement went to the node it went to; logged with every routing decision. */
-public enum RouteReason {
+enum RouteReason {
   /** The replica selector chose the session's read node. */
   SELECTOR("selector"),
   /** The context is pinned to the primary. */

@@ -69,7 +69,7 @@ public final class Router implements BalancedRuntime {
   }
 
   /** Opens a session in the current thread's context, or in a private one when none is open. */
-  public RoutingSession openSession(boolean readOnly) {
+  RoutingSession openSession(boolean readOnly) {
     return new RoutingSession(this, ContextState.currentOrPrivate(), readOnly);
   }
 
@@ -127,7 +127,7 @@ public final class Router implements BalancedRuntime {
   }
 
   /** A routing connection for {@code session}; physical connections are taken on first use. */
-  public Connection connect(RoutingSession session) {
+  Connection connect(RoutingSession session) {
     return new RoutingConnection(session);
   }
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * its context, its scopes and its read node. Decides where each statement goes. Confined to one
  * thread at a time, like the session it belongs to; only the context is shared.
  */
-public final class RoutingSession implements UnitOfWork {
+final class RoutingSession implements UnitOfWork {
   static final Logger LOG = LoggerFactory.getLogger("dev.balanced.routing");
 
   private final Router router;

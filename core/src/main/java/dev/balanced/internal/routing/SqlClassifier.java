@@ -51,7 +51,7 @@ import java.util.List;
  * statement is scanned once, allocating nothing; a function call costs a look back from its {@code
  * (} and a comparison with the few names of that length.
  */
-public final class SqlClassifier {
+final class SqlClassifier {
   private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
   /** Functions with effects, matched by full name. */

@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Chooses the node that serves a session's reads among the read nodes. Thread-safe. */
-public interface ReplicaSelector {
+interface ReplicaSelector {
 
   Node select();
 

@@ -63,7 +63,7 @@ class OutageClockTest {
 
   /** Where a new unit of work reads, and why: "r1 (selector)". */
   private String readOfNewUnitOfWork() throws Exception {
-    try (Connection connection = router.connect(router.openSession(false));
+    try (Connection connection = router.connect(router.openUnitOfWork(false));
         Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("select node from marker")) {
       rs.next();
