@@ -1,28 +1,16 @@
 package dev.balanced.spi;
 
-import dev.balanced.BalancedConfigurationException;
-import dev.balanced.internal.config.BalancedSettings;
-import dev.balanced.internal.routing.Router;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The running library, as an integration holds it: settings, one pool per node, replica health and
- * read-your-writes. One per DataSource or SessionFactory; {@link #close()} closes its pools.
+ * read-your-writes. One per DataSource or SessionFactory; {@link #close()} closes its pools. The
+ * Hibernate module starts one from its settings; the spi has no factory of its own yet, as it would
+ * depend on the implementation it hides.
  */
 public interface BalancedRuntime extends AutoCloseable {
-
-  /**
-   * Starts the pools described by the entries of {@code settings} under {@code prefix} ({@code
-   * "hibernate.balanced."} or {@code "balanced."}); other entries are ignored.
-   *
-   * @throws BalancedConfigurationException when a setting is missing, unknown or malformed
-   */
-  static BalancedRuntime start(Map<String, ?> settings, String prefix) {
-    return Router.start(BalancedSettings.parse(settings, prefix));
-  }
 
   /** Opens a unit of work in the current thread's pinning context, or in a private one. */
   UnitOfWork openUnitOfWork(boolean readOnly);
