@@ -26,6 +26,7 @@ final class BalancedSessionBuilder extends AbstractDelegatingSessionBuilderImple
 
   @Override
   @Deprecated
+  @SuppressWarnings("removal") // refuses Hibernate's deprecated method for as long as it exists
   public SessionBuilderImplementor tenantIdentifier(String tenantIdentifier) {
     throw tenantNotSupported(tenantIdentifier);
   }

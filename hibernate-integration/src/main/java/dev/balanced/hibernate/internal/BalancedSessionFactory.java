@@ -62,8 +62,7 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   /** What Hibernate's {@code createEntityManager()} does, with the tenant named on the builder. */
   private static SessionImplementor entityManager(
       SessionFactoryImplementor factory, NodeTenant tenant) {
-    return (SessionImplementor)
-        factory.withOptions().autoJoinTransactions(true).tenantIdentifier(tenant).openSession();
+    return factory.withOptions().autoJoinTransactions(true).tenantIdentifier(tenant).openSession();
   }
 
   /**
@@ -128,6 +127,7 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
    * session builder instead of in a one-entry hint map: this call opens every unit of work.
    */
   @Override
+  @SuppressWarnings("rawtypes") // JPA declares the raw Map
   public Session createEntityManager(Map map) {
     if (map == null || map.isEmpty()) {
       if (!delegate().isOpen()) {
@@ -147,6 +147,7 @@ final class BalancedSessionFactory extends SessionFactoryDelegatingImpl {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // JPA declares the raw Map
   public Session createEntityManager(SynchronizationType synchronizationType, Map map) {
     return open(
         false,

@@ -12,6 +12,9 @@ import org.hibernate.engine.spi.SessionImplementor;
  * BalancedSession} steering API. Routing state lives in the {@link UnitOfWork}, which Hibernate's
  * internals reach through the real session, so nothing depends on calls passing through here.
  */
+// Hibernate's SessionDelegatorBaseImpl implements createNativeQuery(String, Class) with a raw
+// return type; javac reports that unchecked conversion on every subclass.
+@SuppressWarnings("unchecked")
 final class BalancedSessionImpl extends SessionDelegatorBaseImpl implements BalancedSession {
   private static final long serialVersionUID = 1L;
 

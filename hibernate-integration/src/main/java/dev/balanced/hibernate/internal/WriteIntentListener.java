@@ -132,7 +132,7 @@ final class WriteIntentListener
   public void onLock(LockEvent event) {
     beforeLock(
         event.getSession(),
-        event.getLockMode(),
+        event.getLockOptions().getLockMode(),
         name(event.getEntityName(), event.getObject()),
         null);
   }
@@ -140,7 +140,10 @@ final class WriteIntentListener
   @Override
   public void onLoad(LoadEvent event, LoadType loadType) {
     beforeLock(
-        event.getSession(), event.getLockMode(), event.getEntityClassName(), event.getEntityId());
+        event.getSession(),
+        event.getLockOptions().getLockMode(),
+        event.getEntityClassName(),
+        event.getEntityId());
   }
 
   /**
@@ -170,7 +173,7 @@ final class WriteIntentListener
   public void onRefresh(RefreshEvent event) {
     beforeLock(
         event.getSession(),
-        event.getLockMode(),
+        event.getLockOptions().getLockMode(),
         name(event.getEntityName(), event.getObject()),
         null);
   }
