@@ -1,8 +1,8 @@
 package dev.balanced;
 
 import dev.balanced.internal.config.BalancedSettings;
-import dev.balanced.internal.config.Settings;
 import dev.balanced.internal.routing.Router;
+import dev.balanced.spi.Settings;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;

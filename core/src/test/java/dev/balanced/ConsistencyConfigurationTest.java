@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.internal.config.BalancedSettings;
-import dev.balanced.internal.config.Consistency;
 import dev.balanced.internal.config.ConsistencySettings;
+import dev.balanced.spi.Consistency;
 import dev.balanced.testing.H2Nodes;
 import dev.balanced.testing.Pools;
 import java.sql.Connection;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.BalancedConfigurationException;
-import dev.balanced.internal.config.JdbcUrls;
+import dev.balanced.spi.JdbcUrls;
 import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.H2Nodes;
 import jakarta.persistence.EntityManager;

@@ -3,6 +3,14 @@ package dev.balanced.internal.config;
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningMode;
+import dev.balanced.spi.BalancedConfiguration;
+import dev.balanced.spi.Consistency;
+import dev.balanced.spi.FunctionName;
+import dev.balanced.spi.Secrets;
+import dev.balanced.spi.SelectorKind;
+import dev.balanced.spi.Setting;
+import dev.balanced.spi.SettingSource;
+import dev.balanced.spi.Settings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,11 +38,12 @@ public record BalancedSettings(
     NodeSettings primary,
     List<NodeSettings> replicas,
     ConsistencySettings consistency,
-    List<FunctionName> writeFunctions) {
+    List<FunctionName> writeFunctions)
+    implements BalancedConfiguration {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
-  private static final Set<String> NODE_KEYS =
-      Set.of(Settings.URL, Settings.USERNAME, Settings.PASSWORD, Settings.WEIGHT.key());
+  private static final String NODE_KEYS_EXPECTED =
+      "{url, username, password, weight, hikari.<HikariCP property>}";
 
   /**
    * Whether {@code raw} asks for Balanced at all: it has a setting under {@code prefix}. Then
@@ -42,12 +51,7 @@ public record BalancedSettings(
    * instead of leaving the application on one database without a word.
    */
   public static boolean isConfigured(Map<String, ?> raw, String prefix) {
-    for (Map.Entry<String, ?> setting : raw.entrySet()) {
-      if (setting.getKey().startsWith(prefix) && setting.getValue() != null) {
-        return true;
-      }
-    }
-    return false;
+    return !SettingSource.of(raw, prefix, "setting").keys().isEmpty();
   }
 
   /**
@@ -57,51 +61,32 @@ public record BalancedSettings(
    *     was expected
    */
   public static BalancedSettings parse(Map<String, ?> rawSettings, String prefix) {
-    Map<String, String> raw = new TreeMap<>();
-    rawSettings.forEach(
-        (key, value) -> {
-          if (key.startsWith(prefix) && value != null) {
-            raw.put(key, value.toString());
-          }
-        });
-
-    Map<String, Map<String, String>> replicaKeys = new TreeMap<>();
-    for (String key : raw.keySet()) {
-      String rest = key.substring(prefix.length());
-      if (GLOBAL_KEYS.contains(rest)) {
-        continue;
-      }
-      if (rest.startsWith(Settings.REPLICAS)) {
-        String afterReplicas = rest.substring(Settings.REPLICAS.length());
-        int dot = afterReplicas.indexOf('.');
-        if (dot <= 0) {
-          throw unknownKey(prefix, key);
-        }
-        String name = afterReplicas.substring(0, dot);
-        String nodeKey = afterReplicas.substring(dot + 1);
-        checkNodeKey(prefix, key, nodeKey);
-        replicaKeys.computeIfAbsent(name, n -> new TreeMap<>()).put(nodeKey, key);
-      } else if (rest.startsWith(Settings.PRIMARY)) {
-        checkNodeKey(prefix, key, rest.substring(Settings.PRIMARY.length()));
-      } else {
-        throw unknownKey(prefix, key);
-      }
-    }
+    SettingSource source = SettingSource.of(rawSettings, prefix, "setting");
+    source.rejectUnknown(
+        Settings.GLOBAL,
+        key -> isNodeKey(prefix, key),
+        prefix
+            + Settings.PRIMARY
+            + NODE_KEYS_EXPECTED
+            + " or "
+            + prefix
+            + Settings.REPLICAS
+            + "<name>."
+            + NODE_KEYS_EXPECTED);
 
     String primaryPrefix = prefix + Settings.PRIMARY;
-    String primaryUrl = raw.get(primaryPrefix + Settings.URL);
-    if (primaryUrl == null || primaryUrl.isBlank()) {
+    if (source.get(Settings.URL, primaryPrefix) == null) {
       throw new BalancedConfigurationException(
           "Missing setting '"
               + primaryPrefix
-              + Settings.URL
+              + Settings.URL.key()
               + "': expected the JDBC URL of the primary database, e.g. jdbc:postgresql://db:5432/app");
     }
-    NodeSettings primary = node(BalancedSession.PRIMARY, primaryPrefix, raw, null);
+    NodeSettings primary = node(BalancedSession.PRIMARY, primaryPrefix, source, null);
 
     List<NodeSettings> replicas = new ArrayList<>();
     Map<String, String> seen = new TreeMap<>();
-    for (String name : replicaKeys.keySet()) {
+    for (String name : replicaNames(source)) {
       String replicaPrefix = prefix + Settings.REPLICAS + name + ".";
       if (!NODE_NAME.matcher(name).matches()) {
         throw new BalancedConfigurationException(
@@ -133,33 +118,32 @@ public record BalancedSettings(
                 + "': replica names must differ regardless of case, because usingEngine() looks"
                 + " them up by name");
       }
-      String url = raw.get(replicaPrefix + Settings.URL);
-      if (url == null || url.isBlank()) {
+      if (source.get(Settings.URL, replicaPrefix) == null) {
         throw new BalancedConfigurationException(
             "Missing setting '"
                 + replicaPrefix
-                + Settings.URL
+                + Settings.URL.key()
                 + "': replica ["
                 + name
                 + "] has settings but no JDBC URL");
       }
-      replicas.add(node(name, replicaPrefix, raw, primary));
+      replicas.add(node(name, replicaPrefix, source, primary));
     }
 
     BalancedSettings settings =
         new BalancedSettings(
             prefix,
-            Settings.ENABLED.read(raw, prefix),
-            Settings.MODE.read(raw, prefix),
-            Settings.REPLICA_SELECTOR.read(raw, prefix),
-            Settings.PRIMARY_SERVES_READS.read(raw, prefix),
-            Settings.REPLICA_RETRY_SECONDS.read(raw, prefix),
-            Settings.MAX_REPLICA_LAG_MS.read(raw, prefix),
-            Settings.REPLICA_LAG_CHECK_MS.read(raw, prefix),
+            source.get(Settings.ENABLED),
+            source.get(Settings.MODE),
+            source.get(Settings.REPLICA_SELECTOR),
+            source.get(Settings.PRIMARY_SERVES_READS),
+            source.get(Settings.REPLICA_RETRY_SECONDS),
+            source.get(Settings.MAX_REPLICA_LAG_MS),
+            source.get(Settings.REPLICA_LAG_CHECK_MS),
             primary,
             Collections.unmodifiableList(replicas),
-            consistency(raw, prefix, primary),
-            Settings.WRITE_FUNCTIONS.read(raw, prefix));
+            consistency(source, primary),
+            source.get(Settings.WRITE_FUNCTIONS));
     settings.checkWeights();
     settings.checkLagNeedsPostgres();
     // Every way Balanced starts (Hibernate, BalancedDataSource) comes through here, and from here
@@ -168,27 +152,47 @@ public record BalancedSettings(
     return settings;
   }
 
-  private static final Set<String> GLOBAL_KEYS =
-      Set.of(
-          Settings.ENABLED.key(),
-          Settings.MODE.key(),
-          Settings.REPLICA_SELECTOR.key(),
-          Settings.PRIMARY_SERVES_READS.key(),
-          Settings.REPLICA_RETRY_SECONDS.key(),
-          Settings.MAX_REPLICA_LAG_MS.key(),
-          Settings.REPLICA_LAG_CHECK_MS.key(),
-          Settings.CONSISTENCY.key(),
-          Settings.PIN_SECONDS.key(),
-          Settings.LSN_WAIT_MS.key(),
-          Settings.LSN_REFRESH_MS.key(),
-          Settings.TOKEN_TTL_SECONDS.key(),
-          Settings.TOKEN_SECRET.key(),
-          Settings.WRITE_FUNCTIONS.key());
+  /** {@code primary.<node key>} or {@code replicas.<name>.<node key>}. */
+  private static boolean isNodeKey(String prefix, String fullKey) {
+    String rest = fullKey.substring(prefix.length());
+    String nodeKey;
+    if (rest.startsWith(Settings.PRIMARY)) {
+      nodeKey = rest.substring(Settings.PRIMARY.length());
+    } else if (rest.startsWith(Settings.REPLICAS)) {
+      String afterReplicas = rest.substring(Settings.REPLICAS.length());
+      int dot = afterReplicas.indexOf('.');
+      if (dot <= 0) {
+        return false;
+      }
+      nodeKey = afterReplicas.substring(dot + 1);
+    } else {
+      return false;
+    }
+    for (Setting<?> setting : Settings.NODE) {
+      if (setting.key().equals(nodeKey)) {
+        return true;
+      }
+    }
+    return nodeKey.startsWith(Settings.HIKARI) && nodeKey.length() > Settings.HIKARI.length();
+  }
 
-  private static ConsistencySettings consistency(
-      Map<String, String> raw, String prefix, NodeSettings primary) {
-    Consistency mode = Settings.CONSISTENCY.read(raw, prefix);
-    String secret = Settings.TOKEN_SECRET.read(raw, prefix);
+  /** The names under {@code replicas.}, in order; every key there is a node key by now. */
+  private static Set<String> replicaNames(SettingSource source) {
+    Set<String> names = new TreeSet<>();
+    String replicasPrefix = source.prefix() + Settings.REPLICAS;
+    for (String key : source.keys()) {
+      if (key.startsWith(replicasPrefix)) {
+        String afterReplicas = key.substring(replicasPrefix.length());
+        names.add(afterReplicas.substring(0, afterReplicas.indexOf('.')));
+      }
+    }
+    return names;
+  }
+
+  private static ConsistencySettings consistency(SettingSource source, NodeSettings primary) {
+    String prefix = source.prefix();
+    Consistency mode = source.get(Settings.CONSISTENCY);
+    String secret = source.get(Settings.TOKEN_SECRET);
     String secretKey = prefix + Settings.TOKEN_SECRET.key();
     String modeKey = prefix + Settings.CONSISTENCY.key();
     if (mode != Consistency.SESSION) {
@@ -206,7 +210,9 @@ public record BalancedSettings(
       }
       if (secret.length() < Settings.MIN_SECRET_LENGTH) {
         throw new BalancedConfigurationException(
-            "Invalid value [<masked>] for setting '"
+            "Invalid value ["
+                + Secrets.MASK
+                + "] for setting '"
                 + secretKey
                 + "': expected at least "
                 + Settings.MIN_SECRET_LENGTH
@@ -220,68 +226,46 @@ public record BalancedSettings(
               + modeKey
               + "': WAL positions (LSNs) need PostgreSQL, but '"
               + primary.keyPrefix()
-              + Settings.URL
+              + Settings.URL.key()
               + "' is ["
               + Secrets.maskUrl(primary.url())
               + "]; expected a jdbc:postgresql: URL, or consistency=time");
     }
     return new ConsistencySettings(
         mode,
-        Settings.PIN_SECONDS.read(raw, prefix),
-        Settings.LSN_WAIT_MS.read(raw, prefix),
-        Settings.LSN_REFRESH_MS.read(raw, prefix),
-        Settings.TOKEN_TTL_SECONDS.read(raw, prefix),
+        source.get(Settings.PIN_SECONDS),
+        source.get(Settings.LSN_WAIT_MS),
+        source.get(Settings.LSN_REFRESH_MS),
+        source.get(Settings.TOKEN_TTL_SECONDS),
         mode == Consistency.SESSION ? null : secret);
   }
 
-  private static void checkNodeKey(String prefix, String fullKey, String nodeKey) {
-    if (NODE_KEYS.contains(nodeKey)) {
-      return;
-    }
-    if (nodeKey.startsWith(Settings.HIKARI) && nodeKey.length() > Settings.HIKARI.length()) {
-      return;
-    }
-    throw unknownKey(prefix, fullKey);
-  }
-
-  /** The value is left out: a misspelt key may well hold a secret. */
-  private static BalancedConfigurationException unknownKey(String prefix, String key) {
-    return new BalancedConfigurationException(
-        "Unknown setting '"
-            + key
-            + "': expected one of "
-            + prefix
-            + "{"
-            + String.join(", ", new TreeSet<>(GLOBAL_KEYS))
-            + "}, "
-            + prefix
-            + "primary.{url, username, password, weight, hikari.<HikariCP property>} or "
-            + prefix
-            + "replicas.<name>.{url, username, password, weight, hikari.<HikariCP property>}");
-  }
-
   private static NodeSettings node(
-      String name, String nodePrefix, Map<String, String> raw, NodeSettings inheritFrom) {
+      String name, String nodePrefix, SettingSource source, NodeSettings inheritFrom) {
     Properties hikari = new Properties();
     if (inheritFrom != null) {
       hikari.putAll(inheritFrom.hikari());
     }
     String hikariPrefix = nodePrefix + Settings.HIKARI;
-    raw.forEach(
-        (key, value) -> {
-          if (key.startsWith(hikariPrefix)) {
-            hikari.setProperty(key.substring(hikariPrefix.length()), value);
-          }
-        });
-    String username = raw.get(nodePrefix + Settings.USERNAME);
-    String password = raw.get(nodePrefix + Settings.PASSWORD);
+    for (String key : source.keys()) {
+      if (key.startsWith(hikariPrefix)) {
+        hikari.setProperty(key.substring(hikariPrefix.length()), source.text(key));
+      }
+    }
+    String username = source.get(Settings.USERNAME, nodePrefix);
+    String password = source.get(Settings.PASSWORD, nodePrefix);
     if (inheritFrom != null) {
       username = username != null ? username : inheritFrom.username();
       password = password != null ? password : inheritFrom.password();
     }
-    int weight = Settings.WEIGHT.readAt(raw, nodePrefix, nodePrefix + Settings.WEIGHT.key());
     return new NodeSettings(
-        name, nodePrefix, raw.get(nodePrefix + Settings.URL), username, password, weight, hikari);
+        name,
+        nodePrefix,
+        source.get(Settings.URL, nodePrefix),
+        username,
+        password,
+        source.get(Settings.WEIGHT, nodePrefix),
+        hikari);
   }
 
   /** Replicas' lag is measured in WAL positions, which only PostgreSQL has. */
@@ -295,7 +279,7 @@ public record BalancedSettings(
               + Settings.MAX_REPLICA_LAG_MS.key()
               + "': replica lag is measured in WAL positions, which need PostgreSQL, but '"
               + primary.keyPrefix()
-              + Settings.URL
+              + Settings.URL.key()
               + "' is ["
               + Secrets.maskUrl(primary.url())
               + "]; expected a jdbc:postgresql: URL, or 0 (no lag limit)");

@@ -1,5 +1,7 @@
 package dev.balanced.internal.config;
 
+import dev.balanced.spi.Consistency;
+
 /**
  * The settings of read-your-writes across units of work.
  *

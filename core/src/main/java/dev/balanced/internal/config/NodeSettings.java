@@ -1,5 +1,7 @@
 package dev.balanced.internal.config;
 
+import dev.balanced.spi.ConfiguredNode;
+import dev.balanced.spi.Secrets;
 import java.util.Properties;
 
 /**
@@ -15,7 +17,8 @@ public record NodeSettings(
     String username,
     String password,
     int weight,
-    Properties hikari) {
+    Properties hikari)
+    implements ConfiguredNode {
 
   @Override
   public String toString() {

@@ -1,7 +1,6 @@
 package dev.balanced.internal.consistency;
 
 import dev.balanced.internal.config.BalancedSettings;
-import dev.balanced.internal.config.Consistency;
 import dev.balanced.internal.config.ConsistencySettings;
 import dev.balanced.internal.position.Lsn;
 import dev.balanced.internal.position.WalPositions;
@@ -9,6 +8,7 @@ import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.ReadNodeChooser;
 import dev.balanced.internal.topology.ReplicaPositions;
 import dev.balanced.internal.topology.Topology;
+import dev.balanced.spi.Consistency;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.LongSupplier;

@@ -150,8 +150,7 @@ public final class TokenCodec {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")
               .digest(
-                  dev.balanced.internal.config.Secrets.maskUrl(primaryUrl)
-                      .getBytes(StandardCharsets.UTF_8));
+                  dev.balanced.spi.Secrets.maskUrl(primaryUrl).getBytes(StandardCharsets.UTF_8));
       return BASE64.encodeToString(java.util.Arrays.copyOf(digest, 9));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is not available", e);

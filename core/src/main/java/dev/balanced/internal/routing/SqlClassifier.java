@@ -1,6 +1,6 @@
 package dev.balanced.internal.routing;
 
-import dev.balanced.internal.config.FunctionName;
+import dev.balanced.spi.FunctionName;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

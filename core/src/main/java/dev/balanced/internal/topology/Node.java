@@ -2,8 +2,8 @@ package dev.balanced.internal.topology;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import dev.balanced.internal.config.Secrets;
-import dev.balanced.internal.config.SelectorKind;
+import dev.balanced.spi.Secrets;
+import dev.balanced.spi.SelectorKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

@@ -5,8 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.PropertyElf;
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.internal.config.NodeSettings;
-import dev.balanced.internal.config.Secrets;
-import dev.balanced.internal.config.Settings;
+import dev.balanced.spi.Secrets;
+import dev.balanced.spi.Settings;
 import java.util.Properties;
 
 /** Builds one HikariCP pool per node from its settings. */

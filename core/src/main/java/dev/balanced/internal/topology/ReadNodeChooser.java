@@ -1,7 +1,7 @@
 package dev.balanced.internal.topology;
 
-import dev.balanced.internal.config.SelectorKind;
 import dev.balanced.internal.position.Lsn;
+import dev.balanced.spi.SelectorKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;

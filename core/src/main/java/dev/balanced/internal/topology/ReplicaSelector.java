@@ -1,6 +1,6 @@
 package dev.balanced.internal.topology;
 
-import dev.balanced.internal.config.SelectorKind;
+import dev.balanced.spi.SelectorKind;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;

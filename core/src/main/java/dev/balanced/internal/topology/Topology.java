@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.BalancedSession;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.NodeSettings;
-import dev.balanced.internal.config.SelectorKind;
+import dev.balanced.spi.SelectorKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.PinningMode;
+import dev.balanced.spi.FunctionName;
+import dev.balanced.spi.SelectorKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

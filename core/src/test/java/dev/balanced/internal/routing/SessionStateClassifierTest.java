@@ -66,8 +66,7 @@ class SessionStateClassifierTest {
   void aSetThatCallsADeclaredWriteFunctionIsAWrite() {
     SqlClassifier declared =
         SqlClassifier.withWriteFunctions(
-            java.util.List.of(
-                new dev.balanced.internal.config.FunctionName(null, "archive_order")));
+            java.util.List.of(new dev.balanced.spi.FunctionName(null, "archive_order")));
     String sql = "SET @archived = archive_order(42)";
 
     assertEquals(SessionState.NONE, declared.sessionState(sql), "declared: runs on the primary");
@@ -78,8 +77,7 @@ class SessionStateClassifierTest {
   void aRefusedCallOfADeclaredFunctionSaysWhichFunction() {
     SqlClassifier declared =
         SqlClassifier.withWriteFunctions(
-            java.util.List.of(
-                new dev.balanced.internal.config.FunctionName(null, "archive_order")));
+            java.util.List.of(new dev.balanced.spi.FunctionName(null, "archive_order")));
     assertEquals(
         "SQL statement 'select ... archive_order ...'",
         new SqlWriteIntent("select archive_order(42)", declared).toString());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.balanced.internal.config.SelectorKind;
+import dev.balanced.spi.SelectorKind;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

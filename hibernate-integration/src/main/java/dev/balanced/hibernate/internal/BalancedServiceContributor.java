@@ -1,10 +1,12 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.BalancedConfigurationException;
-import dev.balanced.internal.config.BalancedSettings;
-import dev.balanced.internal.config.Settings;
-import dev.balanced.internal.routing.Router;
+import dev.balanced.spi.BalancedConfiguration;
+import dev.balanced.spi.BalancedRuntime;
+import dev.balanced.spi.Settings;
+import dev.balanced.spi.boot.Bootstrap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.hibernate.boot.registry.StandardServiceInitiator;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.MultiTenancySettings;
@@ -20,10 +22,17 @@ import org.hibernate.service.spi.ServiceRegistryImplementor;
  */
 public final class BalancedServiceContributor implements ServiceContributor {
 
+  /**
+   * For tests of replica outages: a {@link LongSupplier} of nanoseconds under this key times them
+   * instead of {@link System#nanoTime()}. An object, not text, so it sits outside {@code
+   * hibernate.balanced.*}, where every key is a setting checked as text.
+   */
+  public static final String NANO_CLOCK = "dev.balanced.testing.nano_clock";
+
   @Override
   public void contribute(StandardServiceRegistryBuilder builder) {
     Map<String, Object> settings = builder.getSettings();
-    if (!BalancedSettings.isConfigured(settings, Settings.HIBERNATE_PREFIX)) {
+    if (!Bootstrap.isConfigured(settings, Settings.HIBERNATE_PREFIX)) {
       return;
     }
     for (String conflicting :
@@ -40,21 +49,34 @@ public final class BalancedServiceContributor implements ServiceContributor {
                 + "*' settings are present: remove one of them");
       }
     }
-    BalancedSettings parsed = BalancedSettings.parse(settings, Settings.HIBERNATE_PREFIX);
+    BalancedConfiguration parsed = Bootstrap.configure(settings, Settings.HIBERNATE_PREFIX);
     SupersededConnectionSettings.check(settings, parsed);
-    builder.addInitiator(new ProviderInitiator(parsed));
+    builder.addInitiator(new ProviderInitiator(parsed, nanoClock(settings.get(NANO_CLOCK))));
     builder.applySetting(
         MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new NodeTenantResolver());
     builder.addInitiator(new NodeAgnosticRegionFactoryInitiator());
   }
 
+  private static LongSupplier nanoClock(Object value) {
+    if (value == null || value instanceof LongSupplier) {
+      return (LongSupplier) value;
+    }
+    throw new BalancedConfigurationException(
+        "Invalid value for setting '"
+            + NANO_CLOCK
+            + "': expected a java.util.function.LongSupplier of nanoseconds, got a "
+            + value.getClass().getName());
+  }
+
   /** Starts the pools when Hibernate first needs a connection, which is during boot. */
   private static final class ProviderInitiator
       implements StandardServiceInitiator<MultiTenantConnectionProvider<?>> {
-    private final BalancedSettings settings;
+    private final BalancedConfiguration settings;
+    private final LongSupplier nanoClock;
 
-    ProviderInitiator(BalancedSettings settings) {
+    ProviderInitiator(BalancedConfiguration settings, LongSupplier nanoClock) {
       this.settings = settings;
+      this.nanoClock = nanoClock;
     }
 
     @Override
@@ -66,7 +88,9 @@ public final class BalancedServiceContributor implements ServiceContributor {
     @Override
     public MultiTenantConnectionProvider<?> initiateService(
         Map<String, Object> configurationValues, ServiceRegistryImplementor registry) {
-      return new RoutingConnectionProvider(Router.start(settings));
+      BalancedRuntime runtime =
+          nanoClock == null ? Bootstrap.start(settings) : Bootstrap.start(settings, nanoClock);
+      return new RoutingConnectionProvider(runtime);
     }
   }
 }

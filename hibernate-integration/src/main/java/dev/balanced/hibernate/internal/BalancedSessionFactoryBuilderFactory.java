@@ -1,7 +1,7 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.BalancedConfigurationException;
-import dev.balanced.internal.config.Settings;
+import dev.balanced.spi.Settings;
 import java.util.List;
 import org.hibernate.SessionFactory;
 import org.hibernate.binder.internal.TenantIdBinder;

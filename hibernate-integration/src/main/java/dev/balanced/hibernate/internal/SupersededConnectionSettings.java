@@ -1,11 +1,11 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.BalancedConfigurationException;
-import dev.balanced.internal.config.BalancedSettings;
-import dev.balanced.internal.config.JdbcUrls;
-import dev.balanced.internal.config.NodeSettings;
-import dev.balanced.internal.config.Secrets;
-import dev.balanced.internal.config.Settings;
+import dev.balanced.spi.BalancedConfiguration;
+import dev.balanced.spi.ConfiguredNode;
+import dev.balanced.spi.JdbcUrls;
+import dev.balanced.spi.Secrets;
+import dev.balanced.spi.Settings;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +75,7 @@ final class SupersededConnectionSettings {
   /**
    * @throws BalancedConfigurationException naming the first setting that disagrees with the primary
    */
-  static void check(Map<String, Object> settings, BalancedSettings balanced) {
+  static void check(Map<String, Object> settings, BalancedConfiguration balanced) {
     checkPool(settings, balanced);
     List<String> ignored = new ArrayList<>();
     for (Kind kind : Kind.values()) {
@@ -90,7 +90,7 @@ final class SupersededConnectionSettings {
     }
   }
 
-  private static void checkPool(Map<String, Object> settings, BalancedSettings balanced) {
+  private static void checkPool(Map<String, Object> settings, BalancedConfiguration balanced) {
     for (Map.Entry<String, Object> setting : new TreeMap<>(settings).entrySet()) {
       String key = setting.getKey();
       if (setting.getValue() != null
@@ -113,8 +113,11 @@ final class SupersededConnectionSettings {
   }
 
   private static void check(
-      Kind kind, Map<String, Object> settings, BalancedSettings balanced, List<String> ignored) {
-    NodeSettings primary = balanced.primary();
+      Kind kind,
+      Map<String, Object> settings,
+      BalancedConfiguration balanced,
+      List<String> ignored) {
+    ConfiguredNode primary = balanced.primary();
     List<String> done = new ArrayList<>();
     for (String key : kind.keys) {
       Object value = settings.get(key);
@@ -147,11 +150,11 @@ final class SupersededConnectionSettings {
   }
 
   private static BalancedConfigurationException conflict(
-      Kind kind, List<String> keys, String described, String url, BalancedSettings balanced) {
-    NodeSettings primary = balanced.primary();
-    String urlKey = primary.keyPrefix() + Settings.URL;
-    String usernameKey = primary.keyPrefix() + Settings.USERNAME;
-    String passwordKey = primary.keyPrefix() + Settings.PASSWORD;
+      Kind kind, List<String> keys, String described, String url, BalancedConfiguration balanced) {
+    ConfiguredNode primary = balanced.primary();
+    String urlKey = primary.keyPrefix() + Settings.URL.key();
+    String usernameKey = primary.keyPrefix() + Settings.USERNAME.key();
+    String passwordKey = primary.keyPrefix() + Settings.PASSWORD.key();
     String primaryUrl = "'" + urlKey + "' [" + Secrets.maskUrl(primary.url()) + "]";
     String mismatch =
         switch (kind) {

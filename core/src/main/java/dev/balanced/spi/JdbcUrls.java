@@ -1,4 +1,4 @@
-package dev.balanced.internal.config;
+package dev.balanced.spi;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

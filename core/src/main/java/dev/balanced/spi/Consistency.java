@@ -1,4 +1,4 @@
-package dev.balanced.internal.config;
+package dev.balanced.spi;
 
 /** The consistency modes, as named by {@code consistency}. */
 public enum Consistency {

@@ -1,4 +1,4 @@
-package dev.balanced.internal.config;
+package dev.balanced.spi;
 
 /** The replica selection strategies, as named by {@code replica_selector}. */
 public enum SelectorKind {

@@ -1,10 +1,13 @@
-package dev.balanced.internal.config;
+package dev.balanced.spi;
 
 import java.util.Locale;
 
 /** Keeps secrets out of messages and logs. */
 public final class Secrets {
   private Secrets() {}
+
+  /** What stands for a secret value in messages. */
+  public static final String MASK = "<masked>";
 
   /** Whether the value of {@code key} is secret (passwords and the like). */
   public static boolean isSecret(String key) {
@@ -19,7 +22,7 @@ public final class Secrets {
 
   /** The value as it may appear in a message: masked when the key names a secret. */
   public static String displayValue(String key, String value) {
-    return isSecret(key) ? "<masked>" : value;
+    return isSecret(key) ? MASK : value;
   }
 
   /**

@@ -1,11 +1,13 @@
-package dev.balanced.internal.config;
+package dev.balanced.spi;
 
 import dev.balanced.PinningMode;
 import java.util.List;
 
 /**
- * Every setting Balanced reads, with its default. Keys are relative to the prefix: {@code
- * hibernate.balanced.} through Hibernate, {@code balanced.} for {@code BalancedDataSource}.
+ * Every setting Balanced reads, declared once with its default. Keys are relative to the prefix:
+ * {@code hibernate.balanced.} through Hibernate, {@code balanced.} for {@code BalancedDataSource};
+ * an integration that maps its own configuration onto them (a framework's properties) takes the
+ * keys, defaults and descriptions from here.
  */
 public final class Settings {
   private Settings() {}
@@ -43,14 +45,26 @@ public final class Settings {
           false,
           "true lets the replica selector choose the primary for reads too.");
 
-  /**
+  /*
    * Node keys below; for replicas they follow {@code replicas.<name>.}, for the primary {@code
    * primary.}.
    */
-  public static final String URL = "url";
 
-  public static final String USERNAME = "username";
-  public static final String PASSWORD = "password";
+  public static final Setting<String> URL =
+      Setting.text("url", "The node's JDBC URL; required for the primary and for each replica.");
+
+  public static final Setting<String> USERNAME =
+      Setting.of(
+          "username",
+          null,
+          "a text",
+          t -> t,
+          "The node's user name; replicas inherit the primary's.");
+
+  public static final Setting<String> PASSWORD =
+      Setting.secret("password", "The node's password; replicas inherit the primary's.");
+
+  /** The prefix of a node's HikariCP properties, which HikariCP itself validates. */
   public static final String HIKARI = "hikari.";
 
   public static final Setting<Integer> WEIGHT =
@@ -125,14 +139,17 @@ public final class Settings {
           "consistency=lsn: how long a consistency token is honoured after it was issued.");
 
   public static final Setting<String> TOKEN_SECRET =
-      Setting.text(
+      Setting.secret(
           "token_secret",
           "The HMAC-SHA256 key that signs consistency tokens; required by consistency=time and"
               + " lsn, at least 32 characters, the same on every instance that shares tokens.");
 
   public static final Setting<List<FunctionName>> WRITE_FUNCTIONS =
-      Setting.functionNames(
+      Setting.of(
           "write_functions",
+          List.of(),
+          FunctionName.EXPECTED,
+          FunctionName::parseList,
           "Functions of the application's own that write, comma-separated, case-insensitive:"
               + " archive_order,app.bump_counter. A query that calls one runs on the primary (and"
               + " pins, or is refused unpinned in strict mode). A name without schema matches"
@@ -144,4 +161,25 @@ public final class Settings {
 
   public static final String PRIMARY = "primary.";
   public static final String REPLICAS = "replicas.";
+
+  /** The settings that apply to the whole configuration, in the order the README lists them. */
+  public static final List<Setting<?>> GLOBAL =
+      List.of(
+          MODE,
+          WRITE_FUNCTIONS,
+          ENABLED,
+          REPLICA_SELECTOR,
+          PRIMARY_SERVES_READS,
+          REPLICA_RETRY_SECONDS,
+          MAX_REPLICA_LAG_MS,
+          REPLICA_LAG_CHECK_MS,
+          CONSISTENCY,
+          PIN_SECONDS,
+          LSN_WAIT_MS,
+          LSN_REFRESH_MS,
+          TOKEN_TTL_SECONDS,
+          TOKEN_SECRET);
+
+  /** The settings of each node, under {@code primary.} and {@code replicas.<name>.}. */
+  public static final List<Setting<?>> NODE = List.of(URL, USERNAME, PASSWORD, WEIGHT);
 }

@@ -1,4 +1,4 @@
-package dev.balanced.internal.config;
+package dev.balanced.spi;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,0 +1,2 @@
+/** Starting Balanced from an integration: settings in, a {@code BalancedRuntime} out. */
+package dev.balanced.spi.boot;
