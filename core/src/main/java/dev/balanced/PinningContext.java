@@ -2,6 +2,7 @@ package dev.balanced;
 
 import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.consistency.TokenCodec;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -146,6 +147,18 @@ public final class PinningContext implements AutoCloseable {
    */
   public String token() {
     return state.token(System.currentTimeMillis());
+  }
+
+  /**
+   * When the token {@link #token()} gives now stops granting anything, so that whatever carries it
+   * (a cookie's {@code Max-Age}, a store's time to live) keeps it exactly as long as it matters:
+   * {@code pin_seconds} after the last write in {@code time} mode, {@code token_ttl_seconds} in
+   * {@code lsn} mode. {@code null} when there is no token, or when a token passed on unchanged
+   * ({@code consistency=session}) does not say.
+   */
+  public Instant tokenExpiresAt() {
+    long millis = TokenCodec.claimedExpiryMillis(token());
+    return millis < 0 ? null : Instant.ofEpochMilli(millis);
   }
 
   /**

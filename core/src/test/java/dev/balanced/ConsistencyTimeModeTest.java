@@ -118,6 +118,33 @@ class ConsistencyTimeModeTest {
     }
   }
 
+  /**
+   * What carries a token (a cookie's Max-Age, a store's time to live) can keep it exactly as long
+   * as it matters: pin_seconds after the write; nothing when there is no token.
+   */
+  @Test
+  void theTokenSaysWhenItExpires() throws Exception {
+    start(15);
+    try (PinningContext context = PinningContext.open()) {
+      assertNull(context.tokenExpiresAt(), "no write, no token");
+      long before = System.currentTimeMillis();
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(false);
+        insertItem(connection, nextId++);
+        connection.commit();
+      }
+      long after = System.currentTimeMillis();
+      java.time.Instant expiry = context.tokenExpiresAt();
+      assertNotNull(expiry);
+      assertTrue(
+          expiry.toEpochMilli() >= before + 15_000 && expiry.toEpochMilli() <= after + 15_000,
+          "pin_seconds=15 after the commit: " + expiry);
+    }
+    try (PinningContext passedOn = PinningContext.open("not-a-token")) {
+      assertNull(passedOn.tokenExpiresAt(), "a token that cannot be read says nothing");
+    }
+  }
+
   @Test
   void anAutoCommittedWriteCountsOnceTheConnectionIsClosed() throws Exception {
     start(15);

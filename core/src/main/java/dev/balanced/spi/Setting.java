@@ -2,6 +2,7 @@ package dev.balanced.spi;
 
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * One setting, declared once: its key (relative to where it is read, see {@link SettingSource}),
@@ -19,6 +20,26 @@ public final class Setting<T> {
   private final String expected;
   private final Function<String, T> parser;
   private final String description;
+  private final UnaryOperator<String> display;
+
+  private Setting(
+      String key,
+      T defaultValue,
+      Integer minimum,
+      boolean secret,
+      String expected,
+      Function<String, T> parser,
+      String description,
+      UnaryOperator<String> display) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.minimum = minimum;
+    this.secret = secret;
+    this.expected = expected;
+    this.parser = parser;
+    this.description = description;
+    this.display = display;
+  }
 
   private Setting(
       String key,
@@ -28,13 +49,15 @@ public final class Setting<T> {
       String expected,
       Function<String, T> parser,
       String description) {
-    this.key = key;
-    this.defaultValue = defaultValue;
-    this.minimum = minimum;
-    this.secret = secret;
-    this.expected = expected;
-    this.parser = parser;
-    this.description = description;
+    this(key, defaultValue, minimum, secret, expected, parser, description, null);
+  }
+
+  /**
+   * This setting, with its refused values shown in messages through {@code mask}: for values that
+   * may hold a secret in part, such as a URI with a password.
+   */
+  public Setting<T> displayedAs(UnaryOperator<String> mask) {
+    return new Setting<>(key, defaultValue, minimum, secret, expected, parser, description, mask);
   }
 
   /** {@code true} or {@code false}, case-insensitive. */
@@ -139,10 +162,11 @@ public final class Setting<T> {
 
   /**
    * The default as it is written in a configuration: {@code 15}, {@code true}, {@code greedy};
-   * {@code null} when there is none.
+   * {@code null} when there is none (an empty list is none too).
    */
   public String defaultText() {
-    if (defaultValue == null) {
+    if (defaultValue == null
+        || defaultValue instanceof java.util.Collection<?> values && values.isEmpty()) {
       return null;
     }
     return defaultValue instanceof Enum<?> constant ? lowerCase(constant) : defaultValue.toString();
@@ -169,7 +193,9 @@ public final class Setting<T> {
     if (value == null) {
       throw new dev.balanced.BalancedConfigurationException(
           "Invalid value ["
-              + (secret ? Secrets.MASK : Secrets.displayValue(fullKey, text))
+              + (secret
+                  ? Secrets.MASK
+                  : display != null ? display.apply(text) : Secrets.displayValue(fullKey, text))
               + "] for "
               + noun
               + " '"

@@ -1,6 +1,5 @@
 package dev.balanced.demo;
 
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -46,7 +45,7 @@ public final class MessageServer {
     DemoDatabase db = postgres ? DemoDatabase.postgres() : DemoDatabase.h2();
     WebApp web;
     try {
-      web = WebApp.start(db, port, tokenLifetime(postgres));
+      web = WebApp.start(db, port);
     } catch (Exception e) {
       db.close();
       throw e;
@@ -70,11 +69,6 @@ public final class MessageServer {
     System.out.println("Anonymous Message Server on " + db.description());
     System.out.println("Open http://127.0.0.1:" + web.port() + "/   (Ctrl-C stops it)");
     stopped.await();
-  }
-
-  /** The cookie lives as long as the token can matter. */
-  private static Duration tokenLifetime(boolean postgres) {
-    return postgres ? Duration.ofMinutes(5) : DemoDatabase.H2_LAG.plusSeconds(2);
   }
 
   private static int parsePort(String text) {

@@ -3,7 +3,6 @@ package dev.balanced.demo;
 import dev.balanced.servlet.BalancedFilter;
 import jakarta.servlet.DispatcherType;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -23,15 +22,15 @@ final class WebApp implements AutoCloseable {
    * Starts on {@code 127.0.0.1:port} (0: any free port). Loopback only: this toy must not face the
    * internet.
    */
-  static WebApp start(DemoDatabase db, int port, Duration tokenLifetime) throws Exception {
+  static WebApp start(DemoDatabase db, int port) throws Exception {
     Server server = new Server(new InetSocketAddress("127.0.0.1", port));
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.addServlet(new ServletHolder("home", new BoardServlets.Home(db)), "");
     context.addServlet(new ServletHolder("messages", new BoardServlets.Messages(db)), "/messages");
     context.addServlet(new ServletHolder("stylesheet", new Stylesheet()), Stylesheet.PATH);
-    BalancedFilter filter =
-        BalancedFilter.builder().tokenLifetime(tokenLifetime).masterParam("m").build();
+    // The token cookie lives as long as the token it holds can matter, which core decides.
+    BalancedFilter filter = BalancedFilter.builder().masterParam("m").build();
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     server.setHandler(context);
     try {

@@ -24,7 +24,7 @@ class BrowserTest {
   @BeforeAll
   static void start() throws Exception {
     db = DemoDatabase.h2();
-    web = WebApp.start(db, 0, DemoDatabase.H2_LAG.plusSeconds(2));
+    web = WebApp.start(db, 0);
   }
 
   @AfterAll

@@ -22,7 +22,7 @@ class MessageServerPostgresTest {
   @BeforeAll
   static void start() throws Exception {
     db = DemoDatabase.postgres();
-    web = WebApp.start(db, 0, java.time.Duration.ofMinutes(5));
+    web = WebApp.start(db, 0);
   }
 
   @AfterAll

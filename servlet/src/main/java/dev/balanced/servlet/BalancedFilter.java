@@ -1,14 +1,8 @@
 package dev.balanced.servlet;
 
+import dev.balanced.BalancedConfigurationException;
 import dev.balanced.PinningContext;
-import dev.balanced.servlet.internal.FilterSettings;
-import dev.balanced.servlet.internal.InitParams;
-import dev.balanced.servlet.internal.MasterParams;
-import dev.balanced.servlet.internal.PrimaryHandlers;
-import dev.balanced.servlet.internal.PrimaryPaths;
-import dev.balanced.servlet.internal.TokenExchange;
-import dev.balanced.servlet.internal.TokenResponse;
-import dev.balanced.servlet.internal.TokenStores;
+import dev.balanced.spi.SettingSource;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -18,7 +12,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -40,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * request's user. The context's new token goes back before the response is committed: as the
  * response header (for API clients) and as a cookie ({@code HttpOnly}, {@code SameSite=Lax}, {@code
  * Secure} when the request is secure unless configured, {@code Path} = the context path, {@code
- * Max-Age} = the token lifetime), and into the token store. A cookie whose token is no longer good
- * is expired. A malformed, tampered, expired or foreign token never fails a request and grants
- * nothing.
+ * Max-Age} = the time until the token expires, which core sets: {@code pin_seconds} after the last
+ * write in {@code time} mode, {@code token_ttl_seconds} in {@code lsn} mode), and into the token
+ * store. A cookie whose token is no longer good is expired. A malformed, tampered, expired or
+ * foreign token never fails a request and grants nothing.
  *
  * <p><b>Forcing the primary.</b> A request is pinned to the primary before the application runs
  * when it carries a configured master parameter (TurboGears' {@code master_params}; by default
@@ -65,9 +59,6 @@ import org.slf4j.LoggerFactory;
  *       request.isSecure()), {@code true}, {@code false}</td></tr>
  *   <tr><td>{@code cookiePath}</td><td>context path, or {@code /}</td><td>the cookie's
  *       Path</td></tr>
- *   <tr><td>{@code tokenLifetimeSeconds}</td><td>15</td><td>cookie Max-Age and token store time
- *       to live; match {@code pin_seconds} ({@code time}) or {@code token_ttl_seconds} ({@code
- *       lsn})</td></tr>
  *   <tr><td>{@code masterParams}</td><td>none</td><td>e.g. {@code m,fresh:keep}: parameters that
  *       force the primary; {@code :keep} leaves one visible to the application</td></tr>
  *   <tr><td>{@code masterParamsInForm}</td><td>false</td><td>also look for them in form bodies
@@ -107,9 +98,6 @@ public final class BalancedFilter implements Filter {
 
   public static final String DEFAULT_COOKIE_NAME = "balanced";
   public static final String DEFAULT_HEADER_NAME = "Balanced-Token";
-
-  /** The default token lifetime: {@code pin_seconds}' default. */
-  public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(15);
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.servlet");
 
@@ -162,7 +150,7 @@ public final class BalancedFilter implements Filter {
     } else {
       try {
         settings = fromInitParams(config);
-      } catch (IllegalArgumentException e) {
+      } catch (BalancedConfigurationException e) {
         throw new ServletException(e.getMessage(), e);
       }
     }
@@ -184,25 +172,29 @@ public final class BalancedFilter implements Filter {
       String name = names.nextElement();
       values.put(name, config.getInitParameter(name));
     }
-    InitParams params = new InitParams(values);
+    SettingSource params = SettingSource.of(values, "", FilterParams.NOUN);
+    params.rejectUnknown(FilterParams.ALL, key -> false, null);
     Builder b = builder();
-    if (params.has(InitParams.COOKIE_NAME)) {
-      b.cookieName(named(params, InitParams.COOKIE_NAME, FilterSettings::checkCookieName));
+    b.cookieName(noneIfEmpty(params.get(FilterParams.COOKIE_NAME)));
+    b.headerName(noneIfEmpty(params.get(FilterParams.HEADER_NAME)));
+    b.cookieSecure(
+        switch (params.get(FilterParams.COOKIE_SECURE)) {
+          case AUTO -> null;
+          case TRUE -> Boolean.TRUE;
+          case FALSE -> Boolean.FALSE;
+        });
+    b.cookiePath(noneIfEmpty(params.get(FilterParams.COOKIE_PATH)));
+    Map<String, Boolean> masterParams = params.get(FilterParams.MASTER_PARAMS);
+    if (masterParams != null) {
+      masterParams.forEach(b::masterParam);
     }
-    if (params.has(InitParams.HEADER_NAME)) {
-      b.headerName(named(params, InitParams.HEADER_NAME, FilterSettings::checkHeaderName));
+    b.masterParamsInForm(params.get(FilterParams.MASTER_PARAMS_IN_FORM));
+    List<String> primaryPaths = params.get(FilterParams.PRIMARY_PATHS);
+    if (primaryPaths != null) {
+      primaryPaths.forEach(b::primaryPath);
     }
-    b.cookieSecure(params.autoBool(InitParams.COOKIE_SECURE));
-    String path = params.text(InitParams.COOKIE_PATH);
-    if (path != null && !path.isEmpty()) {
-      b.cookiePath(named(params, InitParams.COOKIE_PATH, FilterSettings::checkCookiePath));
-    }
-    b.tokenLifetime(params.seconds(InitParams.TOKEN_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME));
-    params.masterParams().forEach(b::masterParam);
-    b.masterParamsInForm(params.bool(InitParams.MASTER_PARAMS_IN_FORM, false));
-    params.primaryPaths().forEach(b::primaryPath);
-    b.usePrimaryAnnotation(params.bool(InitParams.USE_PRIMARY_ANNOTATION, true));
-    TokenStore store = TokenStores.create(params.text(InitParams.TOKEN_STORE));
+    b.usePrimaryAnnotation(params.get(FilterParams.USE_PRIMARY_ANNOTATION));
+    TokenStore store = TokenStores.create(params.get(FilterParams.TOKEN_STORE));
     if (store != null) {
       b.tokenStore(store);
       b.ownsTokenStore = true;
@@ -210,18 +202,8 @@ public final class BalancedFilter implements Filter {
     return b.settings();
   }
 
-  /** A name init-param: empty means none; anything else must pass {@code check}. */
-  private static String named(InitParams params, String key, Function<String, String> check) {
-    String value = params.text(key);
-    if (value.isEmpty()) {
-      return null;
-    }
-    try {
-      return check.apply(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "BalancedFilter init-param " + key + ": " + e.getMessage());
-    }
+  private static String noneIfEmpty(String value) {
+    return value == null || value.isEmpty() ? null : value;
   }
 
   @Override
@@ -333,7 +315,6 @@ public final class BalancedFilter implements Filter {
     private String headerName = DEFAULT_HEADER_NAME;
     private Boolean cookieSecure;
     private String cookiePath;
-    private Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
     private final Map<String, Boolean> masterParams = new LinkedHashMap<>();
     private boolean masterParamsInForm;
     private final List<String> primaryPaths = new ArrayList<>();
@@ -368,16 +349,6 @@ public final class BalancedFilter implements Filter {
     /** The cookie's Path; {@code null} (default): the context path, or "/" for the root. */
     public Builder cookiePath(String path) {
       this.cookiePath = path == null ? null : FilterSettings.checkCookiePath(path);
-      return this;
-    }
-
-    /**
-     * How long a token is kept: the cookie's Max-Age and the token store's time to live (default 15
-     * s, core's default {@code pin_seconds}); whole seconds, at least 1 s. Match core's {@code
-     * pin_seconds} ({@code consistency=time}) or {@code token_ttl_seconds} ({@code lsn}).
-     */
-    public Builder tokenLifetime(Duration lifetime) {
-      this.tokenLifetime = FilterSettings.checkTokenLifetime(lifetime);
       return this;
     }
 
@@ -446,7 +417,6 @@ public final class BalancedFilter implements Filter {
           headerName,
           cookieSecure,
           cookiePath,
-          tokenLifetime,
           masterParams,
           masterParamsInForm,
           primaryPaths,

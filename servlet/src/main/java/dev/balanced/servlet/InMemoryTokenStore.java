@@ -1,6 +1,5 @@
 package dev.balanced.servlet;
 
-import dev.balanced.servlet.internal.Tokens;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

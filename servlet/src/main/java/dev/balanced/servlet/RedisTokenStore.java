@@ -1,7 +1,5 @@
 package dev.balanced.servlet;
 
-import dev.balanced.servlet.internal.RedisUris;
-import dev.balanced.servlet.internal.Tokens;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -145,8 +145,7 @@ class CookieRoundTripTest {
     try (WebCluster shortPins = WebCluster.start(1);
         JettyServer app =
             JettyServer.builder()
-                .filter(
-                    BalancedFilter.builder().tokenLifetime(java.time.Duration.ofSeconds(1)).build())
+                .filter(BalancedFilter.builder().build())
                 .servlet("/items", new Probe.ReadWriteServlet(shortPins))
                 .start()) {
       Response post = http.post(app.uri("/items"));
@@ -161,8 +160,28 @@ class CookieRoundTripTest {
     }
   }
 
+  /**
+   * The cookie lives exactly as long as core honours the token it holds, so no lifetime has to be
+   * kept equal to pin_seconds by hand: pin_seconds=7 gives Max-Age 7, and the next write renews it.
+   */
   @Test
-  void secureNamePathAndLifetimeAreConfigurable() throws Exception {
+  void theCookieLivesAsLongAsItsToken() throws Exception {
+    try (WebCluster sevenSecondPins = WebCluster.start(7);
+        JettyServer app =
+            JettyServer.builder()
+                .filter(BalancedFilter.builder().build())
+                .servlet("/items", new Probe.ReadWriteServlet(sevenSecondPins))
+                .start()) {
+      Response post = http.post(app.uri("/items"));
+      SetCookie cookie = post.cookie("balanced");
+      assertEquals("7", cookie.attribute("Max-Age"));
+      Response again = http.post(app.uri("/items"), "Cookie", "balanced=" + cookie.value());
+      assertEquals("7", again.cookie("balanced").attribute("Max-Age"), "renewed by the new write");
+    }
+  }
+
+  @Test
+  void secureNameAndPathAreConfigurable() throws Exception {
     try (JettyServer app =
         JettyServer.builder()
             .contextPath("/app")
@@ -171,7 +190,6 @@ class CookieRoundTripTest {
                     .cookieName("rw")
                     .cookieSecure(true)
                     .cookiePath("/")
-                    .tokenLifetime(java.time.Duration.ofSeconds(300))
                     .build())
             .servlet("/items", new Probe.ReadWriteServlet(cluster))
             .start()) {
@@ -181,7 +199,10 @@ class CookieRoundTripTest {
       assertNotNull(cookie);
       assertTrue(cookie.has("Secure"));
       assertEquals("/", cookie.attribute("Path"));
-      assertEquals("300", cookie.attribute("Max-Age"));
+      assertEquals(
+          String.valueOf(WebCluster.DEFAULT_PIN_SECONDS),
+          cookie.attribute("Max-Age"),
+          "the token's own lifetime");
       Response get = http.get(app.uri("/items"), "Cookie", "rw=" + cookie.value());
       assertEquals("primary", get.node());
     }

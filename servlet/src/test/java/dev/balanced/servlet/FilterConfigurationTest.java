@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.balanced.servlet.internal.FilterSettings;
 import dev.balanced.servlet.testing.JettyServer;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -66,29 +64,28 @@ class FilterConfigurationTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "cookiename|balanced|Unknown BalancedFilter init-param [cookiename]",
-        "masterParam|m|Unknown BalancedFilter init-param [masterParam]",
+        "cookiename|balanced|Unknown BalancedFilter init-param 'cookiename': expected one of {",
+        "masterParam|m|Unknown BalancedFilter init-param 'masterParam'",
         "cookieName|bal anced|cookieName",
         "cookieName|$balanced|cookieName",
         "cookieName|a;b|cookieName",
         "headerName|Balanced Token|headerName",
         "headerName|X:Y|headerName",
-        "cookieSecure|yes|cookieSecure='yes': expected auto, true or false",
+        "cookieSecure|yes|Invalid value [yes] for BalancedFilter init-param 'cookieSecure':"
+            + " expected one of auto | true | false",
         "cookiePath|shop|cookiePath",
         "cookiePath|/a;b|cookiePath",
-        "tokenLifetimeSeconds|0|tokenLifetimeSeconds='0'",
-        "tokenLifetimeSeconds|-5|tokenLifetimeSeconds='-5'",
-        "tokenLifetimeSeconds|fifteen|tokenLifetimeSeconds='fifteen': expected a whole number",
-        "tokenLifetimeSeconds|99999999999|tokenLifetimeSeconds='99999999999'",
-        "masterParams|m,,fresh|masterParams='m,,fresh'",
+        "masterParams|m,,fresh|[m,,fresh] for BalancedFilter init-param 'masterParams'",
         "masterParams|m,m|m is repeated",
-        "masterParams|m:maybe|masterParams='m:maybe'",
-        "masterParams|:keep|masterParams=':keep'",
-        "masterParamsInForm|1|masterParamsInForm='1': expected true or false",
-        "primaryPaths|admin|primaryPaths='admin'",
-        "primaryPaths|/admin,,/x|primaryPaths='/admin,,/x'",
-        "usePrimaryAnnotation|no|usePrimaryAnnotation='no'",
-        "tokenStore|ftp://x|tokenStore='ftp://x': expected none, memory or a redis:// URI",
+        "masterParams|m:maybe|'maybe' in 'm:maybe' is neither keep nor hide",
+        "masterParams|:keep|[:keep] for BalancedFilter init-param 'masterParams'",
+        "masterParamsInForm|1|[1] for BalancedFilter init-param 'masterParamsInForm': expected"
+            + " true or false",
+        "primaryPaths|admin|[admin] for BalancedFilter init-param 'primaryPaths'",
+        "primaryPaths|/admin,,/x|[/admin,,/x] for BalancedFilter init-param 'primaryPaths'",
+        "usePrimaryAnnotation|no|[no] for BalancedFilter init-param 'usePrimaryAnnotation'",
+        "tokenStore|ftp://x|[ftp://x] for BalancedFilter init-param 'tokenStore': expected none,"
+            + " memory or a redis://",
       })
   void badInitParamsFailInitSayingWhich(String key, String value, String expected) {
     String message = initFails(key, value);
@@ -110,7 +107,6 @@ class FilterConfigurationTest {
     params.put("headerName", "X-Consistency");
     params.put("cookieSecure", "auto");
     params.put("cookiePath", "/");
-    params.put("tokenLifetimeSeconds", "300");
     params.put("masterParams", " m , fresh:keep, x:hide ");
     params.put("masterParamsInForm", "TRUE");
     params.put("primaryPaths", "/admin/, /reports");
@@ -124,7 +120,6 @@ class FilterConfigurationTest {
       assertEquals("X-Consistency", applied.headerName());
       assertNull(applied.cookieSecure(), "auto: secure when the request is");
       assertEquals("/", applied.cookiePath());
-      assertEquals(Duration.ofSeconds(300), applied.tokenLifetime());
       assertEquals(Map.of("m", false, "fresh", true, "x", false), applied.masterParams());
       assertEquals(List.of("m", "fresh", "x"), List.copyOf(applied.masterParams().keySet()));
       assertTrue(applied.masterParamsInForm());
@@ -150,9 +145,6 @@ class FilterConfigurationTest {
     assertThrows(IllegalArgumentException.class, () -> b.cookieName(""));
     assertThrows(IllegalArgumentException.class, () -> b.headerName("a:b"));
     assertThrows(IllegalArgumentException.class, () -> b.cookiePath("relative"));
-    assertThrows(IllegalArgumentException.class, () -> b.tokenLifetime(Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> b.tokenLifetime(Duration.ofMillis(500)));
-    assertThrows(IllegalArgumentException.class, () -> b.tokenLifetime(null));
     assertThrows(IllegalArgumentException.class, () -> b.masterParam(" "));
     assertThrows(IllegalArgumentException.class, () -> b.masterParam(null));
     assertThrows(IllegalArgumentException.class, () -> b.primaryPath("admin"));

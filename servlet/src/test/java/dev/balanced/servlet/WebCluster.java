@@ -31,8 +31,11 @@ final class WebCluster implements AutoCloseable {
     this.dataSource = dataSource;
   }
 
+  /** The pin_seconds of {@link #start()}. */
+  static final int DEFAULT_PIN_SECONDS = 15;
+
   static WebCluster start() {
-    return start(15);
+    return start(DEFAULT_PIN_SECONDS);
   }
 
   static WebCluster start(int pinSeconds) {

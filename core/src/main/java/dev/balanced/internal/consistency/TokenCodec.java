@@ -129,6 +129,25 @@ public final class TokenCodec {
         payload.expiresAtMillis());
   }
 
+  /**
+   * The expiry {@code text} claims, in epoch milliseconds, read without checking its signature: for
+   * a transport that keeps a token no longer than it can grant anything (a cookie's Max-Age), never
+   * for deciding what a token grants. {@code -1} when there is none to read.
+   */
+  public static long claimedExpiryMillis(String text) {
+    if (text == null || text.length() > MAX_LENGTH) {
+      return -1;
+    }
+    int dot = text.indexOf('.');
+    try {
+      Payload payload =
+          JSON.readValue(UNBASE64.decode(dot < 0 ? text : text.substring(0, dot)), Payload.class);
+      return payload == null ? -1 : payload.expiresAtMillis();
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return -1;
+    }
+  }
+
   private static ConsistencyToken refuse(String reason) {
     LOG.debug("consistency token ignored: {}", reason);
     return null;

@@ -1,6 +1,5 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
-import dev.balanced.servlet.UsePrimary;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServletMapping;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * mapping, the servlet's registration and its class, loaded with the web application's class
  * loader. What a servlet declares is looked up once per servlet name.
  */
-public final class PrimaryHandlers {
+final class PrimaryHandlers {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.servlet");
   private static final String[] HTTP_METHODS = {
     "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"

@@ -1,7 +1,7 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
 /** Redis URIs in messages, without their credentials. */
-public final class RedisUris {
+final class RedisUris {
   private RedisUris() {}
 
   /**

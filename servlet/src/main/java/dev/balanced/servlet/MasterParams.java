@@ -1,4 +1,4 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.Set;
  * TurboGears' {@code master_params}: request parameters whose presence, with any value, sends the
  * request to the primary; hidden from the application unless configured to be kept.
  */
-public final class MasterParams {
+final class MasterParams {
   /** What a request's master parameters ask for. */
   public record Found(String reason, Set<String> hidden) {
     /** No master parameter present. */

@@ -1,9 +1,11 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
 import dev.balanced.PinningContext;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * user id, and never lets a bad token, a failing store or a failing user-id resolver fail the
  * request.
  */
-public final class TokenExchange {
+final class TokenExchange {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.servlet");
 
   /** Where the request's token came from. */
@@ -139,7 +141,7 @@ public final class TokenExchange {
     if (settings.cookieName() != null) {
       if (token != null) {
         if (!token.equals(incomingCookie)) {
-          response.addCookie(cookie(token, (int) settings.tokenLifetime().toSeconds()));
+          response.addCookie(cookie(token, maxAgeSeconds()));
         }
       } else if (incomingCookie != null) {
         response.addCookie(cookie("", 0));
@@ -162,7 +164,7 @@ public final class TokenExchange {
       response.setHeader(settings.headerName(), token);
     }
     if (settings.cookieName() != null) {
-      response.addCookie(cookie(token, (int) settings.tokenLifetime().toSeconds()));
+      response.addCookie(cookie(token, maxAgeSeconds()));
     }
   }
 
@@ -172,9 +174,10 @@ public final class TokenExchange {
       return;
     }
     String token = currentToken();
-    if (token != null && !token.equals(incomingToken)) {
+    int secondsLeft = maxAgeSeconds();
+    if (token != null && !token.equals(incomingToken) && secondsLeft > 0) {
       try {
-        settings.tokenStore().put(userId, token, settings.tokenLifetime());
+        settings.tokenStore().put(userId, token, Duration.ofSeconds(secondsLeft));
       } catch (RuntimeException e) {
         LOG.warn("token store {} failed to store a token: {}", settings.tokenStore(), e.toString());
       }
@@ -192,6 +195,25 @@ public final class TokenExchange {
       LOG.warn("could not take the consistency token of the request's context: {}", e.toString());
       return null;
     }
+  }
+
+  /**
+   * Seconds until the context's token stops granting anything (at least 1), so that the cookie and
+   * the store keep it exactly as long as core honours it; -1, a cookie for the browser session,
+   * when the token does not say.
+   */
+  private int maxAgeSeconds() {
+    Instant expiry;
+    try {
+      expiry = context == null ? null : context.tokenExpiresAt();
+    } catch (RuntimeException e) {
+      expiry = null;
+    }
+    if (expiry == null) {
+      return -1;
+    }
+    long millisLeft = expiry.toEpochMilli() - System.currentTimeMillis();
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (millisLeft + 999) / 1000));
   }
 
   private Cookie cookie(String value, int maxAge) {

@@ -1,10 +1,10 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 
 /** Path prefixes within the context whose requests use the primary: the "filter mapping" way. */
-public final class PrimaryPaths {
+final class PrimaryPaths {
   private final List<String> prefixes;
 
   /** Prefixes as {@link FilterSettings#checkPrimaryPath} returns them. */

@@ -1,4 +1,4 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
 import dev.balanced.PinningContext;
 import java.time.Duration;
@@ -9,7 +9,7 @@ import java.time.Duration;
  * (oversized, control characters, characters no token has) away from core, from response headers
  * and from stores. Nothing here ever logs a token or a user id.
  */
-public final class Tokens {
+final class Tokens {
   /** Core refuses anything longer, unread. */
   public static final int MAX_TOKEN_LENGTH = PinningContext.MAX_TOKEN_LENGTH;
 

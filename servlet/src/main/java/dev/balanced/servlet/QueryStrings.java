@@ -1,4 +1,4 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;

@@ -1,8 +1,6 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
-import dev.balanced.servlet.TokenStore;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.function.Function;
  * @param headerName the token header (request and response), {@code null} for none
  * @param cookieSecure the cookie's Secure flag, {@code null} for {@code request.isSecure()}
  * @param cookiePath the cookie's Path, {@code null} for the context path ("/" for the root)
- * @param tokenLifetime the cookie's Max-Age and the token store's time to live
  * @param masterParams master parameter name to whether the application still sees it
  * @param masterParamsInForm whether master parameters in a form body count too
  * @param primaryPaths path prefixes (within the context) whose requests use the primary
@@ -25,12 +22,11 @@ import java.util.function.Function;
  * @param userId the user id of a request for the token store ({@code null} result: no user)
  * @param ownsTokenStore whether the filter made the store and closes it
  */
-public record FilterSettings(
+record FilterSettings(
     String cookieName,
     String headerName,
     Boolean cookieSecure,
     String cookiePath,
-    Duration tokenLifetime,
     Map<String, Boolean> masterParams,
     boolean masterParamsInForm,
     List<String> primaryPaths,
@@ -78,17 +74,6 @@ public record FilterSettings(
               + "' must start with / and hold no ';', whitespace or control characters");
     }
     return path;
-  }
-
-  /** The token lifetime: whole seconds, 1 s to Integer.MAX_VALUE s (a cookie's Max-Age). */
-  public static Duration checkTokenLifetime(Duration lifetime) {
-    if (lifetime == null
-        || lifetime.compareTo(Duration.ofSeconds(1)) < 0
-        || lifetime.compareTo(Duration.ofSeconds(Integer.MAX_VALUE)) > 0) {
-      throw new IllegalArgumentException(
-          "token lifetime must be between 1 s and " + Integer.MAX_VALUE + " s, not " + lifetime);
-    }
-    return lifetime;
   }
 
   /** A master parameter name: not blank, no control characters. Returns it trimmed. */

@@ -1,4 +1,4 @@
-package dev.balanced.servlet.internal;
+package dev.balanced.servlet;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -20,7 +20,7 @@ import java.io.Writer;
  * writes to the database after it started streaming a large body cannot hand that write on through
  * a cookie or header (a token store still gets it).
  */
-public final class TokenResponse extends HttpServletResponseWrapper {
+final class TokenResponse extends HttpServletResponseWrapper {
   /** Writers may encode a char into up to 3 bytes (UTF-8, BMP). */
   private static final int BYTES_PER_CHAR = 3;
 
