@@ -1,10 +1,10 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.BalancedConfigurationException;
+import dev.balanced.boot.Bootstrap;
 import dev.balanced.spi.BalancedConfiguration;
 import dev.balanced.spi.BalancedRuntime;
 import dev.balanced.spi.Settings;
-import dev.balanced.spi.boot.Bootstrap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.hibernate.boot.registry.StandardServiceInitiator;

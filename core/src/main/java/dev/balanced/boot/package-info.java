@@ -1,2 +1,2 @@
 /** Starting Balanced from an integration: settings in, a {@code BalancedRuntime} out. */
-package dev.balanced.spi.boot;
+package dev.balanced.boot;

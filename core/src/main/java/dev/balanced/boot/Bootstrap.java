@@ -1,4 +1,4 @@
-package dev.balanced.spi.boot;
+package dev.balanced.boot;
 
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.routing.Router;
