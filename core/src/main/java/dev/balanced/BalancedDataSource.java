@@ -1,5 +1,6 @@
 package dev.balanced;
 
+import dev.balanced.events.NodeStatus;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.routing.Router;
 import dev.balanced.spi.Settings;
@@ -7,6 +8,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -53,6 +55,15 @@ public final class BalancedDataSource implements DataSource, AutoCloseable {
     throw new SQLFeatureNotSupportedException(
         "BalancedDataSource takes credentials from balanced.primary.username/password and"
             + " balanced.replicas.<name>.username/password, not per call");
+  }
+
+  /**
+   * Each node now, for a health endpoint: its state (up, down, behind), a replica's measured lag,
+   * why it was last unreachable (credentials masked) and its pool's active, idle and waiting
+   * counts. The primary first, then the replicas.
+   */
+  public List<NodeStatus> health() {
+    return router.health();
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.balanced;
 
+import dev.balanced.events.NodeStatus;
+import java.util.List;
+
 /**
  * The routing handle of one unit of work: a Hibernate session ({@code
  * entityManager.unwrap(BalancedSession.class)}) or a JDBC connection of a {@link
@@ -53,6 +56,13 @@ public interface BalancedSession {
   String routeReason();
 
   /** A routing override; closing it restores the previous routing. Closing twice is harmless. */
+  /**
+   * Each node of this session's runtime now, for a health endpoint: its state (up, down, behind), a
+   * replica's measured lag, why it was last unreachable (credentials masked) and its pool's active,
+   * idle and waiting counts. The primary first, then the replicas. Asks no database.
+   */
+  List<NodeStatus> health();
+
   interface Scope extends AutoCloseable {
     @Override
     void close();

@@ -25,7 +25,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** The given replicas, with {@code extraSettings} (full {@code balanced.*} keys) on top. */
-  static TestCluster start(Map<String, String> extraSettings, String... replicas) {
+  static TestCluster start(Map<String, ?> extraSettings, String... replicas) {
     H2Nodes nodes = H2Nodes.start(replicas);
     try {
       nodes.executeEverywhere("create table item(id int primary key, name varchar(40))");

@@ -1,10 +1,11 @@
 package dev.balanced.boot;
 
+import dev.balanced.events.BalancedListener;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.routing.Router;
-import dev.balanced.internal.topology.NodeHealth;
 import dev.balanced.spi.BalancedConfiguration;
 import dev.balanced.spi.BalancedRuntime;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -46,9 +47,16 @@ public final class Bootstrap {
    */
   public static BalancedRuntime start(BalancedConfiguration configuration, LongSupplier nanoClock) {
     return Router.start(
-        settings(configuration),
-        Objects.requireNonNull(nanoClock, "nanoClock"),
-        NodeHealth.Listener.NONE);
+        settings(configuration), Objects.requireNonNull(nanoClock, "nanoClock"), List.of());
+  }
+
+  /**
+   * As {@link #start(BalancedConfiguration)}, with listeners besides those the settings name: a
+   * framework's metrics, say.
+   */
+  public static BalancedRuntime start(
+      BalancedConfiguration configuration, List<? extends BalancedListener> listeners) {
+    return Router.start(settings(configuration), System::nanoTime, List.copyOf(listeners));
   }
 
   private static BalancedSettings settings(BalancedConfiguration configuration) {

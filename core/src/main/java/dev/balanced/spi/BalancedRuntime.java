@@ -1,5 +1,6 @@
 package dev.balanced.spi;
 
+import dev.balanced.events.NodeStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -28,6 +29,9 @@ public interface BalancedRuntime extends AutoCloseable {
 
   /** The primary first, then the replicas. */
   List<NodeInfo> nodes();
+
+  /** Each node's state, lag, last error and pool, now: the primary first, then the replicas. */
+  List<NodeStatus> health();
 
   /** Its mode and consistency, for a startup line: "greedy mode, consistency=session". */
   String describe();

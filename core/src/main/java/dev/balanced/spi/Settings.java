@@ -156,6 +156,25 @@ public final class Settings {
               + " calls in any schema; schema.name matches calls in that schema and unqualified"
               + " ones. None by default.");
 
+  public static final Setting<List<String>> LISTENERS =
+      Setting.of(
+          "listeners",
+          List.of(),
+          "comma-separated class names of dev.balanced.events.BalancedListener implementations"
+              + " with a public no-argument constructor",
+          ClassNames::parseList,
+          "Listeners told of routing decisions, pins, tokens and node states"
+              + " (dev.balanced.events.BalancedListener). Instances may be given under the same"
+              + " key in the settings map instead. None by default.");
+
+  public static final Setting<Boolean> METRICS =
+      Setting.bool(
+          "metrics",
+          false,
+          "true records metrics in Micrometer's global registry (io.micrometer:micrometer-core"
+              + " must be on the class path); to record in a registry of your own, register a"
+              + " dev.balanced.metrics.BalancedMetrics as a listener instead.");
+
   /** The shortest accepted {@link #TOKEN_SECRET}: 32 characters, 256 bits of ASCII. */
   public static final int MIN_SECRET_LENGTH = 32;
 
@@ -178,7 +197,9 @@ public final class Settings {
           LSN_WAIT_MS,
           LSN_REFRESH_MS,
           TOKEN_TTL_SECONDS,
-          TOKEN_SECRET);
+          TOKEN_SECRET,
+          LISTENERS,
+          METRICS);
 
   /** The settings of each node, under {@code primary.} and {@code replicas.<name>.}. */
   public static final List<Setting<?>> NODE = List.of(URL, USERNAME, PASSWORD, WEIGHT);

@@ -20,8 +20,26 @@ public interface WriteIntent {
   @Override
   String toString();
 
+  /** The kind of write, short and bounded for metric tags: "persist", "update", "sql". */
+  String operation();
+
+  /** The written entity's name; {@code null} when the write is known only as SQL. */
+  default String entity() {
+    return null;
+  }
+
   /** A write an ORM knows as an operation on an entity. */
   record EntityWrite(String action, String target, Object id) implements WriteIntent {
+    @Override
+    public String operation() {
+      return action;
+    }
+
+    @Override
+    public String entity() {
+      return target;
+    }
+
     @Override
     public String toString() {
       return id == null ? action + " of " + target : action + " of " + target + "#" + id;

@@ -65,7 +65,7 @@ class ConfigurationTest {
     assertMentions(
         failure(Map.of("hibernate.balanced.mdoe", "strict")),
         "hibernate.balanced.mdoe",
-        "hibernate.balanced.{consistency, enabled, lsn_refresh_ms, lsn_wait_ms, max_replica_lag_ms,");
+        "hibernate.balanced.{consistency, enabled, listeners, lsn_refresh_ms, lsn_wait_ms,");
   }
 
   /**

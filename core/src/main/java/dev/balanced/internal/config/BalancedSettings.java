@@ -3,6 +3,7 @@ package dev.balanced.internal.config;
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningMode;
+import dev.balanced.events.BalancedListener;
 import dev.balanced.spi.BalancedConfiguration;
 import dev.balanced.spi.Consistency;
 import dev.balanced.spi.FunctionName;
@@ -38,7 +39,8 @@ public record BalancedSettings(
     NodeSettings primary,
     List<NodeSettings> replicas,
     ConsistencySettings consistency,
-    List<FunctionName> writeFunctions)
+    List<FunctionName> writeFunctions,
+    List<BalancedListener> listeners)
     implements BalancedConfiguration {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
@@ -61,7 +63,8 @@ public record BalancedSettings(
    *     was expected
    */
   public static BalancedSettings parse(Map<String, ?> rawSettings, String prefix) {
-    SettingSource source = SettingSource.of(rawSettings, prefix, "setting");
+    SettingSource source =
+        SettingSource.of(ListenerSettings.withoutInstances(rawSettings, prefix), prefix, "setting");
     source.rejectUnknown(
         Settings.GLOBAL,
         key -> isNodeKey(prefix, key),
@@ -143,7 +146,8 @@ public record BalancedSettings(
             primary,
             Collections.unmodifiableList(replicas),
             consistency(source, primary),
-            source.get(Settings.WRITE_FUNCTIONS));
+            source.get(Settings.WRITE_FUNCTIONS),
+            ListenerSettings.listeners(rawSettings, source));
     settings.checkWeights();
     settings.checkLagNeedsPostgres();
     // Every way Balanced starts (Hibernate, BalancedDataSource) comes through here, and from here

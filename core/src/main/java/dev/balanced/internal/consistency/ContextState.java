@@ -19,10 +19,13 @@ public final class ContextState {
   /** Compare-and-set on {@link #pinReason}: a field, not an AtomicReference per context. */
   private static final VarHandle PIN_REASON;
 
+  private static final VarHandle PIN_TOLD;
+
   static {
     try {
       PIN_REASON =
           MethodHandles.lookup().findVarHandle(ContextState.class, "pinReason", Object.class);
+      PIN_TOLD = MethodHandles.lookup().findVarHandle(ContextState.class, "pinTold", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -42,6 +45,10 @@ public final class ContextState {
 
   /** Made when first needed: a private context needs it only in time/lsn mode. */
   private volatile ContextConsistency consistency;
+
+  /** Whether a runtime told its listeners of this state's pin; set through {@link #PIN_TOLD}. */
+  @SuppressWarnings("unused")
+  private volatile boolean pinTold;
 
   /** The public object that stands for this state, for a bound one. */
   private AutoCloseable handle;
@@ -125,6 +132,14 @@ public final class ContextState {
         PIN_REASON.compareAndSet(c, null, reason);
       }
     }
+  }
+
+  /**
+   * For a pinned state: true for the first caller only, so that of the runtimes and units of work
+   * that see the pin one tells its listeners of it.
+   */
+  public boolean claimPinTold() {
+    return !pinTold && PIN_TOLD.compareAndSet(this, false, true);
   }
 
   /** Why this state (or the one it is nested in) was pinned; {@code null} while unpinned. */

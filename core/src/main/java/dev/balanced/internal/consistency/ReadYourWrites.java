@@ -1,7 +1,9 @@
 package dev.balanced.internal.consistency;
 
+import dev.balanced.events.TokenDecision.Outcome;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.ConsistencySettings;
+import dev.balanced.internal.events.Events;
 import dev.balanced.internal.position.Lsn;
 import dev.balanced.internal.position.WalPositions;
 import dev.balanced.internal.topology.Node;
@@ -38,14 +40,18 @@ public final class ReadYourWrites {
   private final ToLongFunction<Node> askedPosition;
 
   private final LongSupplier clock;
+  private final Events events;
 
-  ReadYourWrites(BalancedSettings settings, Topology topology, LongSupplier clock) {
+  ReadYourWrites(BalancedSettings settings, Topology topology, LongSupplier clock, Events events) {
     this.settings = settings.consistency();
+    this.events = events;
     this.codec =
         this.settings.mode() == Consistency.SESSION
             ? null
             : new TokenCodec(
-                TokenCodec.databaseSetId(settings.primary().url()), this.settings.tokenSecret());
+                TokenCodec.databaseSetId(settings.primary().url()),
+                this.settings.tokenSecret(),
+                events);
     this.primary = topology.primary();
     this.chooser = topology.chooser();
     ReplicaPositions positions = topology.positions();
@@ -55,8 +61,8 @@ public final class ReadYourWrites {
     this.clock = clock;
   }
 
-  public static ReadYourWrites of(BalancedSettings settings, Topology topology) {
-    return new ReadYourWrites(settings, topology, System::currentTimeMillis);
+  public static ReadYourWrites of(BalancedSettings settings, Topology topology, Events events) {
+    return new ReadYourWrites(settings, topology, System::currentTimeMillis, events);
   }
 
   /**
@@ -73,7 +79,7 @@ public final class ReadYourWrites {
       return selected;
     }
     if (requirement.pinnedUntilMillis() > now) {
-      return primary;
+      return told(Outcome.HONOURED_PRIMARY, primary, 0);
     }
     if (requirement.lsn() != 0) {
       return caughtUp(selected, requirement.lsn());
@@ -84,15 +90,18 @@ public final class ReadYourWrites {
   private Node caughtUp(Node selected, long lsn) {
     Node known = chooser.caughtUp(selected, lsn, cachedPosition);
     if (known != null) {
-      return known;
+      return told(Outcome.HONOURED_REPLICA, known, 0);
     }
     long deadline = clock.getAsLong() + settings.lsnWaitMs();
+    long waitStart = 0;
     while (true) {
       // A replica that is down is not asked (that would cost its pool's connection timeout), nor
       // one too far behind to be given reads.
       Node caughtUp = chooser.caughtUp(selected, lsn, askedPosition);
       if (caughtUp != null) {
-        return caughtUp;
+        return waitStart == 0
+            ? told(Outcome.HONOURED_REPLICA, caughtUp, 0)
+            : told(Outcome.WAITED_REPLICA, caughtUp, System.nanoTime() - waitStart);
       }
       long remaining = deadline - clock.getAsLong();
       if (remaining <= 0) {
@@ -102,15 +111,27 @@ public final class ReadYourWrites {
               Lsn.format(lsn),
               settings.lsnWaitMs());
         }
-        return primary;
+        return waitStart == 0
+            ? told(Outcome.HONOURED_PRIMARY, primary, 0)
+            : told(Outcome.WAITED_PRIMARY, primary, System.nanoTime() - waitStart);
+      }
+      if (waitStart == 0) {
+        waitStart = System.nanoTime();
       }
       try {
         Thread.sleep(Math.min(POLL_MILLIS, remaining));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return primary;
+        return told(Outcome.WAITED_PRIMARY, primary, System.nanoTime() - waitStart);
       }
     }
+  }
+
+  private Node told(Outcome outcome, Node node, long waitedNanos) {
+    if (events.active()) {
+      events.tokenDecided(outcome, node.name(), waitedNanos);
+    }
+    return node;
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.balanced.internal.consistency;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.balanced.events.TokenDecision.Outcome;
+import dev.balanced.internal.events.Events;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -37,9 +39,17 @@ public final class TokenCodec {
   private final String databaseSet;
   private final SecretKeySpec key;
 
+  private final Events events;
+
   public TokenCodec(String databaseSet, String secret) {
+    this(databaseSet, secret, Events.NONE);
+  }
+
+  /** A codec that tells {@code events} of every token it refuses, and why. */
+  public TokenCodec(String databaseSet, String secret, Events events) {
     this.databaseSet = databaseSet;
     this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    this.events = events;
   }
 
   public String databaseSet() {
@@ -80,47 +90,49 @@ public final class TokenCodec {
       return null;
     }
     if (text.length() > MAX_LENGTH) {
-      return refuse("longer than " + MAX_LENGTH + " characters");
+      return refuse("longer than " + MAX_LENGTH + " characters", Outcome.IGNORED_TOO_LARGE);
     }
     int dot = text.indexOf('.');
     if (dot <= 0 || dot != text.lastIndexOf('.') || dot == text.length() - 1) {
-      return refuse("not of the form payload.signature");
+      return refuse("not of the form payload.signature", Outcome.IGNORED_MALFORMED);
     }
     String body = text.substring(0, dot);
     byte[] json;
     try {
       json = UNBASE64.decode(body);
     } catch (IllegalArgumentException e) {
-      return refuse("not base64url");
+      return refuse("not base64url", Outcome.IGNORED_MALFORMED);
     }
     // The signature is compared as text: base64 decoders ignore the unused low bits of the last
     // character, so comparing decoded bytes would accept several spellings of one signature.
     byte[] signature = text.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
     byte[] expected = BASE64.encodeToString(sign(body)).getBytes(StandardCharsets.US_ASCII);
     if (!MessageDigest.isEqual(signature, expected)) {
-      return refuse("bad signature (tampered with, or signed with another secret)");
+      return refuse(
+          "bad signature (tampered with, or signed with another secret)",
+          Outcome.IGNORED_BAD_SIGNATURE);
     }
     Payload payload;
     try {
       payload = JSON.readValue(json, Payload.class);
     } catch (java.io.IOException e) {
-      return refuse("signed, but its payload is not a token");
+      return refuse("signed, but its payload is not a token", Outcome.IGNORED_MALFORMED);
     }
     if (payload == null) {
       // The JSON literal null: Jackson returns no object rather than failing.
-      return refuse("signed, but its payload is not a token");
+      return refuse("signed, but its payload is not a token", Outcome.IGNORED_MALFORMED);
     }
     if (payload.version() != VERSION) {
-      return refuse("unsupported version " + payload.version());
+      return refuse("unsupported version " + payload.version(), Outcome.IGNORED_MALFORMED);
     }
     if (!databaseSet.equals(payload.databaseSet())) {
-      return refuse("issued for another database set");
+      return refuse("issued for another database set", Outcome.IGNORED_OTHER_DATABASES);
     }
     if (payload.expiresAtMillis() <= nowMillis) {
-      return refuse("expired");
+      return refuse("expired", Outcome.IGNORED_EXPIRED);
     }
     if (payload.pinnedUntilMillis() < 0) {
-      return refuse("negative pin time");
+      return refuse("negative pin time", Outcome.IGNORED_MALFORMED);
     }
     return new ConsistencyToken(
         payload.databaseSet(),
@@ -148,8 +160,12 @@ public final class TokenCodec {
     }
   }
 
-  private static ConsistencyToken refuse(String reason) {
+  private ConsistencyToken refuse(String reason, Outcome outcome) {
     LOG.debug("consistency token ignored: {}", reason);
+    if (events.active()) {
+      // It grants nothing: the unit of work reads where it would without it.
+      events.tokenDecided(outcome, null, 0);
+    }
     return null;
   }
 

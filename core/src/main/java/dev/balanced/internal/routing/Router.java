@@ -1,20 +1,27 @@
 package dev.balanced.internal.routing;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.balanced.PinningMode;
+import dev.balanced.events.BalancedListener;
+import dev.balanced.events.NodeState;
+import dev.balanced.events.NodeStatus;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.consistency.ReadYourWrites;
+import dev.balanced.internal.events.Events;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.NodeHealth;
 import dev.balanced.internal.topology.ReadNodeChooser;
 import dev.balanced.internal.topology.Topology;
 import dev.balanced.spi.BalancedRuntime;
 import dev.balanced.spi.NodeInfo;
+import dev.balanced.spi.PoolCustomizer;
 import dev.balanced.spi.Secrets;
 import dev.balanced.spi.UnitOfWork;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,28 +39,56 @@ public final class Router implements BalancedRuntime {
   private final ReadYourWrites readYourWrites;
   private final StatementVerdicts verdicts;
   private final AtomicLong sessionIds = new AtomicLong();
+  private final Events events;
 
-  private Router(BalancedSettings settings, Topology topology) {
+  private Router(BalancedSettings settings, Topology topology, Events events) {
     this.settings = settings;
     this.topology = topology;
+    this.events = events;
     this.chooser = topology.chooser();
-    this.readYourWrites = ReadYourWrites.of(settings, topology);
+    this.readYourWrites = ReadYourWrites.of(settings, topology, events);
     this.verdicts =
         new StatementVerdicts(SqlClassifier.withWriteFunctions(settings.writeFunctions()));
   }
 
   public static Router start(BalancedSettings settings) {
-    return new Router(settings, Topology.start(settings));
+    return start(settings, System::nanoTime, List.of());
   }
 
   /**
-   * As {@link #start(BalancedSettings)}, with the clock that times replica outages and a listener
-   * of node health changes (see {@link Topology#start(BalancedSettings, LongSupplier,
-   * NodeHealth.Listener)}).
+   * As {@link #start(BalancedSettings)}, with the clock that times replica outages, and listeners
+   * besides those the settings name.
    */
   public static Router start(
-      BalancedSettings settings, LongSupplier nanoClock, NodeHealth.Listener listener) {
-    return new Router(settings, Topology.start(settings, nanoClock, listener));
+      BalancedSettings settings,
+      LongSupplier nanoClock,
+      List<? extends BalancedListener> listeners) {
+    List<BalancedListener> all = new ArrayList<>(settings.listeners());
+    all.addAll(listeners);
+    Events events = new Events(all);
+    NodeHealth.Listener health =
+        events.active() ? events::nodeStateChanged : NodeHealth.Listener.NONE;
+    PoolCustomizer pools =
+        (node, primary, config) -> {
+          for (BalancedListener listener : all) {
+            if (listener instanceof PoolCustomizer customizer) {
+              customizer.customize(node, primary, config);
+            }
+          }
+        };
+    Router router =
+        new Router(settings, Topology.start(settings, nanoClock, health, pools), events);
+    if (events.active()) {
+      List<String> names = new ArrayList<>();
+      router.topology.nodes().forEach(node -> names.add(node.name()));
+      events.started(List.copyOf(names), router::health);
+    }
+    return router;
+  }
+
+  /** Whom this runtime tells what it decides. */
+  Events events() {
+    return events;
   }
 
   public BalancedSettings settings() {
@@ -145,6 +180,30 @@ public final class Router implements BalancedRuntime {
               pool.getMaximumPoolSize()));
     }
     return nodes;
+  }
+
+  @Override
+  public List<NodeStatus> health() {
+    List<NodeStatus> statuses = new ArrayList<>();
+    Instant now = Instant.now();
+    for (Node node : topology.nodes()) {
+      NodeHealth health = node.health();
+      NodeState state = health.status();
+      HikariPoolMXBean pool = node.pool().getHikariPoolMXBean();
+      statuses.add(
+          new NodeStatus(
+              node.name(),
+              node.isPrimary(),
+              state,
+              health.lagMs(),
+              state == NodeState.DOWN ? now.minusNanos(health.nanosDown()) : null,
+              node.lastError(),
+              pool == null ? 0 : pool.getActiveConnections(),
+              pool == null ? 0 : pool.getIdleConnections(),
+              pool == null ? 0 : pool.getThreadsAwaitingConnection(),
+              node.pool().getMaximumPoolSize()));
+    }
+    return statuses;
   }
 
   @Override

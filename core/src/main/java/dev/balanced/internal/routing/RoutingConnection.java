@@ -107,8 +107,9 @@ final class RoutingConnection implements Connection {
       RoutingSession.LOG.debug(
           "session#{} read -> {} (reason: {})", session.id(), node.name(), session.lastReason());
     }
+    Connection connection;
     try {
-      return physical(node);
+      connection = physical(node);
     } catch (SQLException e) {
       // Only a connection that could not be taken lands here: no statement has run on it.
       if (node.isUnreachable() && session.replaceUnreachableReadNode(node)) {
@@ -116,6 +117,8 @@ final class RoutingConnection implements Connection {
       }
       throw e;
     }
+    session.readOn(node);
+    return connection;
   }
 
   Connection forWrite(String sql) throws SQLException {

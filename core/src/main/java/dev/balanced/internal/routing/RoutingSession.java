@@ -2,12 +2,15 @@ package dev.balanced.internal.routing;
 
 import dev.balanced.PinningMode;
 import dev.balanced.UnpinnedWriteException;
+import dev.balanced.events.NodeStatus;
 import dev.balanced.internal.consistency.ContextState;
+import dev.balanced.internal.events.Events;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.spi.UnitOfWork;
 import dev.balanced.spi.WriteIntent;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,12 @@ final class RoutingSession implements UnitOfWork {
 
   private RouteReason lastReason = RouteReason.SELECTOR;
 
+  /** Whether listeners were told where this session's first read went. */
+  private boolean firstReadTold;
+
+  /** The replica this session last read from, {@code null} while it has read from none. */
+  private Node readFromReplica;
+
   /**
    * Strict mode: a write approved inside a primary scope also approves the SQL it produces later in
    * the same transaction (an entity persisted in the scope is inserted at commit, after it).
@@ -51,6 +60,10 @@ final class RoutingSession implements UnitOfWork {
     this.context = context;
     this.readOnly = readOnly;
     this.startsPinned = !readOnly && context.isPinned();
+    if (startsPinned) {
+      // Pinned before any unit of work of this runtime ran: by the application or a filter.
+      tellPinOnce();
+    }
   }
 
   /**
@@ -98,6 +111,23 @@ final class RoutingSession implements UnitOfWork {
   @Override
   public String startNode() {
     return initialNode().name();
+  }
+
+  /**
+   * A read is running on {@code node}, the {@link #readTarget()} it was given a connection to:
+   * remembered for a later switch to the primary, and the unit of work's first read is told.
+   */
+  void readOn(Node node) {
+    if (!node.isPrimary()) {
+      readFromReplica = node;
+    }
+    if (!firstReadTold) {
+      firstReadTold = true;
+      Events events = router.events();
+      if (events.active()) {
+        events.readNodeChosen(node.name(), lastReason.toString());
+      }
+    }
   }
 
   /** Where the next read goes; sets {@link #lastReason()}. */
@@ -197,11 +227,24 @@ final class RoutingSession implements UnitOfWork {
       if (writesApprovedUntilTransactionEnd) {
         return;
       }
+      Events events = router.events();
+      if (events.active()) {
+        events.writeRefused(operation.operation(), operation.entity());
+      }
       throw new UnpinnedWriteException(operation.toString());
     }
     context.pin(operation);
     if (LOG.isDebugEnabled()) {
       LOG.debug("session#{} pinned to primary (reason: write intent: {})", id(), operation);
+    }
+    Events events = router.events();
+    if (events.active()) {
+      if (context.claimPinTold()) {
+        events.pinned("write intent: " + operation, operation.operation(), operation.entity());
+      }
+      if (readFromReplica != null) {
+        events.switchedToPrimary(readFromReplica.name(), operation.operation(), operation.entity());
+      }
     }
   }
 
@@ -266,6 +309,15 @@ final class RoutingSession implements UnitOfWork {
       if (LOG.isDebugEnabled()) {
         LOG.debug("session#{} pinned to primary (reason: pin())", id());
       }
+      tellPinOnce();
+    }
+  }
+
+  /** Tells listeners of the context's pin, unless a unit of work of it did. */
+  private void tellPinOnce() {
+    Events events = router.events();
+    if (events.active() && context.isPinned() && context.claimPinTold()) {
+      events.pinned(context.pinReason(), null, null);
     }
   }
 
@@ -277,6 +329,11 @@ final class RoutingSession implements UnitOfWork {
   @Override
   public String currentEngine() {
     return readTarget().name();
+  }
+
+  @Override
+  public List<NodeStatus> health() {
+    return router.health();
   }
 
   @Override

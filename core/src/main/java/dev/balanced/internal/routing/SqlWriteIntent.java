@@ -9,6 +9,11 @@ import dev.balanced.spi.WriteIntent;
  */
 record SqlWriteIntent(String sql, SqlClassifier classifier) implements WriteIntent {
   @Override
+  public String operation() {
+    return "sql";
+  }
+
+  @Override
   public String toString() {
     return classifier.describe(sql);
   }

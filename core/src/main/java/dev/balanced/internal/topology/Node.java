@@ -34,6 +34,9 @@ public final class Node {
   private final long retryNanos;
   private final NodeHealth health;
 
+  /** Why the node was last found unreachable, credentials masked; {@code null} before. */
+  private volatile String lastError;
+
   Node(
       String name,
       int index,
@@ -77,6 +80,11 @@ public final class Node {
   /** Whether {@code selector} may give this node reads: under weighted selection weight 0 never. */
   public boolean servesReadsUnder(SelectorKind selector) {
     return selector != SelectorKind.WEIGHTED || weight > 0;
+  }
+
+  /** Why the node was last found unreachable, credentials masked; {@code null} if it never was. */
+  public String lastError() {
+    return lastError;
   }
 
   public HikariDataSource pool() {
@@ -188,9 +196,10 @@ public final class Node {
     if (state != null) {
       state.softEvictConnections();
     }
+    // HikariCP's timeout says only that it timed out; the driver's failure says why.
+    Throwable why = e.getCause() != null ? e.getCause() : e;
+    lastError = Secrets.maskUrl(String.valueOf(why.getMessage()));
     if (health.markDown()) {
-      // HikariCP's timeout says only that it timed out; the driver's failure says why.
-      Throwable why = e.getCause() != null ? e.getCause() : e;
       LOG.warn(
           "replica {} cannot be reached ({}{}); its reads go to other nodes until {}",
           name,

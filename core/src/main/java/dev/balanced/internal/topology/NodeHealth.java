@@ -1,5 +1,6 @@
 package dev.balanced.internal.topology;
 
+import dev.balanced.events.NodeState;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -19,22 +20,18 @@ import java.util.function.LongSupplier;
  * move it instead of sleeping. Every transition is told to the {@link Listener}.
  */
 public final class NodeHealth {
-  /** What a node is, for routing and for whoever observes it. */
-  public enum Status {
-    UP,
-    DOWN,
-    BEHIND
-  }
-
   /**
-   * Told of every change of a node's {@link Status}, on the thread that caused it (a unit of work,
-   * the lag monitor): it must be quick and must not throw.
+   * Told of every change of a node's {@link NodeState}, on the thread that caused it (a unit of
+   * work, the lag monitor): it must be quick and must not throw.
    */
   @FunctionalInterface
   public interface Listener {
-    Listener NONE = (node, from, to) -> {};
+    Listener NONE = (node, from, to, lagMs) -> {};
 
-    void changed(String node, Status from, Status to);
+    /**
+     * @param lagMs the lag last measured, -1 before the first measurement
+     */
+    void changed(String node, NodeState from, NodeState to, long lagMs);
   }
 
   /** {@link #retryAt} of a reachable node. */
@@ -62,8 +59,8 @@ public final class NodeHealth {
     this.listener = listener;
   }
 
-  public Status status() {
-    return isDown() ? Status.DOWN : behind ? Status.BEHIND : Status.UP;
+  public NodeState status() {
+    return isDown() ? NodeState.DOWN : behind ? NodeState.BEHIND : NodeState.UP;
   }
 
   public boolean isDown() {
@@ -79,6 +76,11 @@ public final class NodeHealth {
     return lagMs;
   }
 
+  /** How long the node has been down, by the clock; meaningful while {@link #isDown()}. */
+  public long nanosDown() {
+    return nanoClock.getAsLong() - downSinceNanos;
+  }
+
   /** The clock's time at which the node went down; meaningful while {@link #isDown()}. */
   public long downSinceNanos() {
     return downSinceNanos;
@@ -91,7 +93,7 @@ public final class NodeHealth {
    * @return whether it was up until now
    */
   boolean markDown() {
-    Status before = status();
+    NodeState before = status();
     long now = nanoClock.getAsLong();
     long previous = retryAt.getAndSet(now + retryNanos);
     if (previous != REACHABLE) {
@@ -111,7 +113,7 @@ public final class NodeHealth {
     if (retryAt.get() == REACHABLE || retryAt.getAndSet(REACHABLE) == REACHABLE) {
       return false;
     }
-    changed(Status.DOWN);
+    changed(NodeState.DOWN);
     return true;
   }
 
@@ -139,16 +141,16 @@ public final class NodeHealth {
     if (nowBehind == behind) {
       return false;
     }
-    Status before = status();
+    NodeState before = status();
     behind = nowBehind;
     changed(before);
     return true;
   }
 
-  private void changed(Status before) {
-    Status after = status();
+  private void changed(NodeState before) {
+    NodeState after = status();
     if (after != before) {
-      listener.changed(node, before, after);
+      listener.changed(node, before, after, lagMs);
     }
   }
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.PropertyElf;
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.internal.config.NodeSettings;
+import dev.balanced.spi.PoolCustomizer;
 import dev.balanced.spi.Secrets;
 import dev.balanced.spi.Settings;
 import java.util.Properties;
@@ -13,7 +14,7 @@ import java.util.Properties;
 final class PoolFactory {
   private PoolFactory() {}
 
-  static HikariDataSource create(NodeSettings node) {
+  static HikariDataSource create(NodeSettings node, boolean primary, PoolCustomizer customizer) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("balanced-" + node.name());
     Properties hikari = node.hikari();
@@ -27,6 +28,7 @@ final class PoolFactory {
     if (node.password() != null) {
       config.setPassword(node.password());
     }
+    customizer.customize(node.name(), primary, config);
     try {
       config.validate();
       return new HikariDataSource(config);

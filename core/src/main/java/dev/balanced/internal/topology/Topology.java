@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.BalancedSession;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.NodeSettings;
+import dev.balanced.spi.PoolCustomizer;
 import dev.balanced.spi.SelectorKind;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,19 +62,24 @@ public final class Topology implements AutoCloseable {
 
   /** Starts one pool per node; on failure closes the pools already started. */
   public static Topology start(BalancedSettings settings) {
-    return start(settings, System::nanoTime, NodeHealth.Listener.NONE);
+    return start(
+        settings, System::nanoTime, NodeHealth.Listener.NONE, (node, primary, config) -> {});
   }
 
   /**
    * As {@link #start(BalancedSettings)}, with the clock that times outages (nanoseconds, as {@link
-   * System#nanoTime()}) and a listener told of every node's health changes.
+   * System#nanoTime()}), a listener told of every node's health changes, and what adjusts each
+   * pool's configuration before it starts.
    */
   public static Topology start(
-      BalancedSettings settings, LongSupplier nanoClock, NodeHealth.Listener listener) {
+      BalancedSettings settings,
+      LongSupplier nanoClock,
+      NodeHealth.Listener listener,
+      PoolCustomizer poolCustomizer) {
     List<HikariDataSource> started = new ArrayList<>();
     try {
       NodeSettings primarySettings = settings.primary();
-      HikariDataSource primaryPool = PoolFactory.create(primarySettings);
+      HikariDataSource primaryPool = PoolFactory.create(primarySettings, true, poolCustomizer);
       started.add(primaryPool);
       Node primary =
           new Node(
@@ -91,7 +97,7 @@ public final class Topology implements AutoCloseable {
         settings.replicas().forEach(replica -> disabledReplicaNames.add(replica.name()));
       } else {
         for (NodeSettings replica : settings.replicas()) {
-          HikariDataSource pool = PoolFactory.create(replica);
+          HikariDataSource pool = PoolFactory.create(replica, false, poolCustomizer);
           started.add(pool);
           replicas.add(
               new Node(

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.balanced.internal.topology.NodeHealth.Status;
+import dev.balanced.events.NodeState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +19,14 @@ class NodeHealthTest {
   private final List<String> changes = new ArrayList<>();
   private final NodeHealth health =
       new NodeHealth(
-          "r1", clock::get, RETRY, (node, from, to) -> changes.add(node + " " + from + "->" + to));
+          "r1",
+          clock::get,
+          RETRY,
+          (node, from, to, lagMs) -> changes.add(node + " " + from + "->" + to));
 
   @Test
   void aNewNodeIsUp() {
-    assertEquals(Status.UP, health.status());
+    assertEquals(NodeState.UP, health.status());
     assertTrue(health.claimRetry(), "an up node is always available");
     assertEquals(-1, health.lagMs());
   }
@@ -32,12 +35,12 @@ class NodeHealthTest {
   void downOnceUntilConnectedAgain() {
     assertTrue(health.markDown());
     assertFalse(health.markDown(), "a second failure is the same outage");
-    assertEquals(Status.DOWN, health.status());
+    assertEquals(NodeState.DOWN, health.status());
     assertEquals(1_000, health.downSinceNanos());
 
     assertTrue(health.markUp());
     assertFalse(health.markUp());
-    assertEquals(Status.UP, health.status());
+    assertEquals(NodeState.UP, health.status());
     assertEquals(List.of("r1 UP->DOWN", "r1 DOWN->UP"), changes);
   }
 
@@ -71,11 +74,11 @@ class NodeHealthTest {
     assertFalse(health.lagMeasured(100, 500));
     assertTrue(health.lagMeasured(900, 500));
     assertFalse(health.lagMeasured(800, 500), "still behind: no change");
-    assertEquals(Status.BEHIND, health.status());
+    assertEquals(NodeState.BEHIND, health.status());
     assertEquals(800, health.lagMs());
 
     assertTrue(health.lagMeasured(500, 500), "at the limit is within it");
-    assertEquals(Status.UP, health.status());
+    assertEquals(NodeState.UP, health.status());
     assertEquals(List.of("r1 UP->BEHIND", "r1 BEHIND->UP"), changes);
   }
 
@@ -83,11 +86,11 @@ class NodeHealthTest {
   void downWinsOverBehind() {
     health.lagMeasured(900, 500);
     health.markDown();
-    assertEquals(Status.DOWN, health.status());
+    assertEquals(NodeState.DOWN, health.status());
     assertTrue(health.isBehind());
 
     health.markUp();
-    assertEquals(Status.BEHIND, health.status(), "back, and still behind as last measured");
+    assertEquals(NodeState.BEHIND, health.status(), "back, and still behind as last measured");
     assertEquals(List.of("r1 UP->BEHIND", "r1 BEHIND->DOWN", "r1 DOWN->BEHIND"), changes);
   }
 

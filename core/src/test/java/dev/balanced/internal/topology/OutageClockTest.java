@@ -3,6 +3,7 @@ package dev.balanced.internal.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.balanced.BalancedSession;
+import dev.balanced.events.NodeState;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.routing.Router;
 import dev.balanced.testing.CapturedLog;
@@ -47,7 +48,13 @@ class OutageClockTest {
         Router.start(
             BalancedSettings.parse(settings, "balanced."),
             clock::get,
-            (node, from, to) -> changes.add(node + " " + from + "->" + to));
+            java.util.List.of(
+                new dev.balanced.events.BalancedListener() {
+                  @Override
+                  public void nodeStateChanged(dev.balanced.events.NodeStateChanged event) {
+                    changes.add(event.node() + " " + event.from() + "->" + event.to());
+                  }
+                }));
   }
 
   @AfterEach
@@ -76,7 +83,7 @@ class OutageClockTest {
     Node r1 = router.topology().node("r1");
 
     assertEquals("primary (replica unreachable)", readOfNewUnitOfWork());
-    assertEquals(NodeHealth.Status.DOWN, r1.health().status());
+    assertEquals(NodeState.DOWN, r1.health().status());
     assertEquals(42, r1.health().downSinceNanos());
 
     nodes.execute(
@@ -89,7 +96,7 @@ class OutageClockTest {
 
     clock.addAndGet(1);
     assertEquals("r1 (selector)", readOfNewUnitOfWork());
-    assertEquals(NodeHealth.Status.UP, r1.health().status());
+    assertEquals(NodeState.UP, r1.health().status());
     assertEquals(List.of("r1 UP->DOWN", "r1 DOWN->UP"), changes);
 
     assertEquals(1, log.count("WARN", "replica r1 cannot be reached"), log.text());

@@ -1,8 +1,10 @@
 package dev.balanced.hibernate.internal;
 
 import dev.balanced.BalancedSession;
+import dev.balanced.events.NodeStatus;
 import dev.balanced.spi.UnitOfWork;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.List;
 import org.hibernate.engine.spi.SessionDelegatorBaseImpl;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SessionImplementor;
@@ -56,6 +58,11 @@ final class BalancedSessionImpl extends SessionDelegatorBaseImpl implements Bala
   @Override
   public String routeReason() {
     return routing.routeReason();
+  }
+
+  @Override
+  public List<NodeStatus> health() {
+    return routing.health();
   }
 
   /**

@@ -1,0 +1,202 @@
+package dev.balanced.metrics;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.balanced.events.BalancedListener;
+import dev.balanced.events.NodeState;
+import dev.balanced.events.NodeStateChanged;
+import dev.balanced.events.NodeStatus;
+import dev.balanced.events.Pinned;
+import dev.balanced.events.ReadNodeChosen;
+import dev.balanced.events.Started;
+import dev.balanced.events.SwitchedToPrimary;
+import dev.balanced.events.TokenDecision;
+import dev.balanced.events.WriteRefused;
+import dev.balanced.spi.PoolCustomizer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Balanced's metrics in a Micrometer {@link MeterRegistry}: a {@link BalancedListener} that counts
+ * what routing decides, gauges each node's state and lag, and has HikariCP record each node's pool.
+ * Register one per registry, as a listener (or with {@code hibernate.balanced.metrics=true} for
+ * {@link Metrics#globalRegistry}). Tags have bounded values: node names, reasons, kinds and
+ * operations; never ids or SQL.
+ *
+ * <table>
+ *   <caption>meters</caption>
+ *   <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
+ *   <tr><td>balanced.units.of.work</td><td>counter</td><td>node, reason</td><td>units of work by
+ *       the node of their first read, and why it was chosen</td></tr>
+ *   <tr><td>balanced.pins</td><td>counter</td><td>kind, operation</td><td>contexts pinned to the
+ *       primary</td></tr>
+ *   <tr><td>balanced.switches</td><td>counter</td><td>from, operation</td><td>units of work that
+ *       read on a replica, then wrote</td></tr>
+ *   <tr><td>balanced.refusals</td><td>counter</td><td>operation</td><td>writes refused in strict
+ *       mode</td></tr>
+ *   <tr><td>balanced.tokens</td><td>counter</td><td>outcome</td><td>what consistency tokens
+ *       decided</td></tr>
+ *   <tr><td>balanced.lsn.wait</td><td>timer</td><td>outcome</td><td>waits for a replica to
+ *       replay a write</td></tr>
+ *   <tr><td>balanced.node.up</td><td>gauge</td><td>node, role</td><td>1 while the node serves
+ *       reads, else 0</td></tr>
+ *   <tr><td>balanced.node.lag</td><td>gauge (ms)</td><td>node</td><td>a replica's measured lag,
+ *       -1 when not measured</td></tr>
+ *   <tr><td>balanced.node.transitions</td><td>counter</td><td>node, to</td><td>outages
+ *       ({@code down}), recoveries ({@code up}), falling behind ({@code behind})</td></tr>
+ *   <tr><td>hikaricp.connections.*</td><td>HikariCP's own</td><td>pool
+ *       (balanced-&lt;node&gt;)</td><td>each node's pool</td></tr>
+ * </table>
+ */
+public final class BalancedMetrics implements BalancedListener, PoolCustomizer {
+  private final MeterRegistry registry;
+  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+
+  public BalancedMetrics(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  /** Metrics in {@link Metrics#globalRegistry}, for {@code hibernate.balanced.metrics=true}. */
+  public static BalancedMetrics global() {
+    return new BalancedMetrics(Metrics.globalRegistry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void customize(String node, boolean primary, HikariConfig config) {
+    if (config.getMetricsTrackerFactory() == null && config.getMetricRegistry() == null) {
+      config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    }
+  }
+
+  @Override
+  public void started(Started event) {
+    Supplier<List<NodeStatus>> health = event.health();
+    for (int i = 0; i < event.nodes().size(); i++) {
+      int index = i;
+      String node = event.nodes().get(i);
+      String role = i == 0 ? "primary" : "replica";
+      Gauge.builder(
+              "balanced.node.up", health, h -> h.get().get(index).state() == NodeState.UP ? 1 : 0)
+          .description("1 while the node serves reads (reachable, and within the lag limit)")
+          .tag("node", node)
+          .tag("role", role)
+          .strongReference(true)
+          .register(registry);
+      if (i > 0) {
+        Gauge.builder("balanced.node.lag", health, h -> h.get().get(index).lagMillis())
+            .description("the replica's last measured lag, -1 when not measured")
+            .baseUnit("milliseconds")
+            .tag("node", node)
+            .strongReference(true)
+            .register(registry);
+      }
+    }
+  }
+
+  @Override
+  public void readNodeChosen(ReadNodeChosen event) {
+    count(
+        "balanced.units.of.work",
+        "units of work by the node of their first read, and why it was chosen",
+        "node",
+        event.node(),
+        "reason",
+        event.reason());
+  }
+
+  @Override
+  public void pinned(Pinned event) {
+    count(
+        "balanced.pins",
+        "contexts pinned to the primary",
+        "kind",
+        event.kind(),
+        "operation",
+        orNone(event.operation()));
+  }
+
+  @Override
+  public void switchedToPrimary(SwitchedToPrimary event) {
+    count(
+        "balanced.switches",
+        "units of work that read on a replica, then wrote and moved to the primary",
+        "from",
+        event.from(),
+        "operation",
+        event.operation());
+  }
+
+  @Override
+  public void writeRefused(WriteRefused event) {
+    count(
+        "balanced.refusals",
+        "writes refused in strict mode",
+        "operation",
+        event.operation(),
+        null,
+        null);
+  }
+
+  @Override
+  public void tokenDecided(TokenDecision event) {
+    String outcome = event.outcome().label();
+    count("balanced.tokens", "what consistency tokens decided", "outcome", outcome, null, null);
+    if (event.waitedNanos() > 0) {
+      Timer.builder("balanced.lsn.wait")
+          .description("waits for a replica to replay a write the unit of work must see")
+          .tag("outcome", outcome)
+          .register(registry)
+          .record(event.waitedNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public void nodeStateChanged(NodeStateChanged event) {
+    count(
+        "balanced.node.transitions",
+        "node state changes: outages (down), recoveries (up), falling behind (behind)",
+        "node",
+        event.node(),
+        "to",
+        event.to().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private void count(
+      String name, String description, String tag1, String value1, String tag2, String value2) {
+    List<String> key = tag2 == null ? List.of(name, value1) : List.of(name, value1, value2);
+    counters
+        .computeIfAbsent(
+            key,
+            k -> {
+              Counter.Builder builder =
+                  Counter.builder(name).description(description).tag(tag1, value1);
+              if (tag2 != null) {
+                builder.tag(tag2, value2);
+              }
+              return builder.register(registry);
+            })
+        .increment();
+  }
+
+  private static String orNone(String value) {
+    return value == null ? "none" : value;
+  }
+
+  @Override
+  public String toString() {
+    return "BalancedMetrics[" + registry.getClass().getSimpleName() + "]";
+  }
+}
