@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
+import dev.balanced.hibernate.internal.BalancedServiceContributor;
 import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
@@ -19,6 +20,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,16 @@ import org.junit.jupiter.api.Test;
 class ReplicaOutageTest {
   private PgBalanced db;
   private PgCluster cluster;
+
+  /**
+   * How far the test moved Balanced's outage clock ahead of real time: a retry that is due after
+   * replica_retry_seconds comes due when the test says, not after a sleep.
+   */
+  private final AtomicLong clockAhead = new AtomicLong();
+
+  private void letSecondsPass(double seconds) {
+    clockAhead.addAndGet((long) (seconds * 1e9));
+  }
 
   /**
    * Balanced over {@code cluster} whose pools give up on a dead node after 1 s (HikariCP's default
@@ -46,6 +59,9 @@ class ReplicaOutageTest {
     Map<String, Object> all = new HashMap<>();
     all.put("hibernate.balanced.primary.hikari.connectionTimeout", "1000");
     all.put("hibernate.balanced.replica_retry_seconds", String.valueOf(retrySeconds));
+    all.put(
+        BalancedServiceContributor.NANO_CLOCK,
+        (LongSupplier) () -> System.nanoTime() + clockAhead.get());
     all.putAll(settings);
     db = PgBalanced.start(cluster, all);
   }
@@ -121,7 +137,7 @@ class ReplicaOutageTest {
     assertTrue(readsOfNewSessions(2).contains("primary (replica unreachable)"));
     cluster.start(bouncing);
 
-    Thread.sleep(1_100); // replica_retry_seconds=1: then one session may try it again
+    letSecondsPass(1.1); // replica_retry_seconds=1: then one session may try it again
 
     assertServesReadsAgain(bouncing);
   }
@@ -207,7 +223,7 @@ class ReplicaOutageTest {
     Thread.sleep(600); // past HikariCP's 500 ms in which it hands out an idle connection unchecked
     assertTrue(readsOfNewSessions(2).contains("primary (replica unreachable)"));
 
-    Thread.sleep(1_100); // replica_retry_seconds=1 has passed; the standby is still down
+    letSecondsPass(1.1); // replica_retry_seconds=1 has passed; the standby is still down
 
     assertEquals(Collections.nCopies(6, up.name() + " (selector)"), readsOfNewSessions(6));
   }
@@ -244,7 +260,7 @@ class ReplicaOutageTest {
       assertEquals(
           List.of("primary (replica unreachable)", up.name() + " (selector)"),
           readsOfNewSessions(2));
-      Thread.sleep(1_100); // replica_retry_seconds=1 has passed; the standby is still cut off
+      letSecondsPass(1.1); // replica_retry_seconds=1 has passed; the standby is still cut off
       assertEquals(Collections.nCopies(6, up.name() + " (selector)"), readsOfNewSessions(6));
 
       network.restore();
