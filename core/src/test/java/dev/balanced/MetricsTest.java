@@ -146,7 +146,8 @@ class MetricsTest {
         assertEquals(
             1, count("balanced.units.of.work", "node", "primary", "reason", "replica unreachable"));
       }
-      log.assertLine("replica r1 cannot be reached");
+      // Key-values for JSON encoders; slf4j-simple writes them before the readable message.
+      log.assertLine("node=r1", "state=down", "replica r1 cannot be reached");
     }
   }
 

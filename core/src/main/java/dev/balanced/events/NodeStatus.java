@@ -17,6 +17,9 @@ import java.time.Instant;
  * @param idleConnections its pool's idle connections
  * @param waitingThreads threads waiting for a connection of its pool
  * @param maximumPoolSize its pool's maximum size
+ * @param positionQueries how many times a replica was asked where it has replayed to (a round trip
+ *     each; {@code lsn} mode and the lag limit ask), 0 for the primary
+ * @param positionCacheAnswers how many of those questions the cache answered instead
  */
 public record NodeStatus(
     String name,
@@ -28,4 +31,6 @@ public record NodeStatus(
     int activeConnections,
     int idleConnections,
     int waitingThreads,
-    int maximumPoolSize) {}
+    int maximumPoolSize,
+    long positionQueries,
+    long positionCacheAnswers) {}

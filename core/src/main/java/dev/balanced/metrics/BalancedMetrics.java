@@ -14,6 +14,7 @@ import dev.balanced.events.TokenDecision;
 import dev.balanced.events.WriteRefused;
 import dev.balanced.spi.PoolCustomizer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -51,6 +53,9 @@ import java.util.function.Supplier;
  *       reads, else 0</td></tr>
  *   <tr><td>balanced.node.lag</td><td>gauge (ms)</td><td>node</td><td>a replica's measured lag,
  *       -1 when not measured</td></tr>
+ *   <tr><td>balanced.replica.position.reads</td><td>function counter</td><td>node,
+ *       answered.by</td><td>questions for a replica's replay position, answered by the replica (a
+ *       round trip) or the cache</td></tr>
  *   <tr><td>balanced.node.transitions</td><td>counter</td><td>node, to</td><td>outages
  *       ({@code down}), recoveries ({@code up}), falling behind ({@code behind})</td></tr>
  *   <tr><td>hikaricp.connections.*</td><td>HikariCP's own</td><td>pool
@@ -60,6 +65,9 @@ import java.util.function.Supplier;
 public final class BalancedMetrics implements BalancedListener, PoolCustomizer {
   private final MeterRegistry registry;
   private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+
+  /** Micrometer holds what function counters read weakly; the runtimes' health stays here. */
+  private final List<Supplier<List<NodeStatus>>> healthOfRuntimes = new CopyOnWriteArrayList<>();
 
   public BalancedMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -84,6 +92,7 @@ public final class BalancedMetrics implements BalancedListener, PoolCustomizer {
   @Override
   public void started(Started event) {
     Supplier<List<NodeStatus>> health = event.health();
+    healthOfRuntimes.add(health);
     for (int i = 0; i < event.nodes().size(); i++) {
       int index = i;
       String node = event.nodes().get(i);
@@ -96,6 +105,22 @@ public final class BalancedMetrics implements BalancedListener, PoolCustomizer {
           .strongReference(true)
           .register(registry);
       if (i > 0) {
+        FunctionCounter.builder(
+                "balanced.replica.position.reads",
+                health,
+                h -> h.get().get(index).positionQueries())
+            .description("questions for the replica's replay position, by who answered")
+            .tag("node", node)
+            .tag("answered.by", "replica")
+            .register(registry);
+        FunctionCounter.builder(
+                "balanced.replica.position.reads",
+                health,
+                h -> h.get().get(index).positionCacheAnswers())
+            .description("questions for the replica's replay position, by who answered")
+            .tag("node", node)
+            .tag("answered.by", "cache")
+            .register(registry);
         Gauge.builder("balanced.node.lag", health, h -> h.get().get(index).lagMillis())
             .description("the replica's last measured lag, -1 when not measured")
             .baseUnit("milliseconds")

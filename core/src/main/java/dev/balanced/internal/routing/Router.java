@@ -201,7 +201,9 @@ public final class Router implements BalancedRuntime {
               pool == null ? 0 : pool.getActiveConnections(),
               pool == null ? 0 : pool.getIdleConnections(),
               pool == null ? 0 : pool.getThreadsAwaitingConnection(),
-              node.pool().getMaximumPoolSize()));
+              node.pool().getMaximumPoolSize(),
+              topology.positions().asks(node),
+              topology.positions().cacheAnswers(node)));
     }
     return statuses;
   }

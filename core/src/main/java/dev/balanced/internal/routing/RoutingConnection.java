@@ -104,8 +104,17 @@ final class RoutingConnection implements Connection {
     checkOpen();
     Node node = session.readTarget();
     if (RoutingSession.LOG.isDebugEnabled()) {
-      RoutingSession.LOG.debug(
-          "session#{} read -> {} (reason: {})", session.id(), node.name(), session.lastReason());
+      RoutingSession.LOG
+          .atDebug()
+          .addKeyValue("session", session.id())
+          .addKeyValue("statement", "read")
+          .addKeyValue("node", node.name())
+          .addKeyValue("reason", session.lastReason())
+          .log(
+              "session#{} read -> {} (reason: {})",
+              session.id(),
+              node.name(),
+              session.lastReason());
     }
     Connection connection;
     try {
@@ -134,11 +143,17 @@ final class RoutingConnection implements Connection {
     Node primary = nodes[0];
     primaryWritesPending = true;
     if (RoutingSession.LOG.isDebugEnabled()) {
-      RoutingSession.LOG.debug(
-          "session#{} write -> {} (reason: {})",
-          session.id(),
-          primary.name(),
-          RouteReason.WRITE_INTENT);
+      RoutingSession.LOG
+          .atDebug()
+          .addKeyValue("session", session.id())
+          .addKeyValue("statement", "write")
+          .addKeyValue("node", primary.name())
+          .addKeyValue("reason", RouteReason.WRITE_INTENT)
+          .log(
+              "session#{} write -> {} (reason: {})",
+              session.id(),
+              primary.name(),
+              RouteReason.WRITE_INTENT);
     }
     return physical(primary);
   }

@@ -1,5 +1,6 @@
 package dev.balanced.internal.routing;
 
+import dev.balanced.BalancedSession;
 import dev.balanced.PinningMode;
 import dev.balanced.UnpinnedWriteException;
 import dev.balanced.events.NodeStatus;
@@ -179,13 +180,17 @@ final class RoutingSession implements UnitOfWork {
   /** DEBUG: {@code what} now goes to {@code node} instead of {@code planned}, and why. */
   private void logRedirect(String what, Node node, Node planned, RouteReason reason) {
     if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "session#{} {} from {} instead of {} (reason: {})",
-          id(),
-          what,
-          node.name(),
-          planned.name(),
-          reason);
+      LOG.atDebug()
+          .addKeyValue("session", id())
+          .addKeyValue("node", node.name())
+          .addKeyValue("reason", reason)
+          .log(
+              "session#{} {} from {} instead of {} (reason: {})",
+              id(),
+              what,
+              node.name(),
+              planned.name(),
+              reason);
     }
   }
 
@@ -235,7 +240,11 @@ final class RoutingSession implements UnitOfWork {
     }
     context.pin(operation);
     if (LOG.isDebugEnabled()) {
-      LOG.debug("session#{} pinned to primary (reason: write intent: {})", id(), operation);
+      LOG.atDebug()
+          .addKeyValue("session", id())
+          .addKeyValue("node", BalancedSession.PRIMARY)
+          .addKeyValue("reason", "write intent")
+          .log("session#{} pinned to primary (reason: write intent: {})", id(), operation);
     }
     Events events = router.events();
     if (events.active()) {

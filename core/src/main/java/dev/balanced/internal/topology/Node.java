@@ -110,7 +110,10 @@ public final class Node {
       throw e;
     }
     if (health.markUp()) {
-      LOG.info("replica {} is reachable again", name);
+      LOG.atInfo()
+          .addKeyValue("node", name)
+          .addKeyValue("state", "up")
+          .log("replica {} is reachable again", name);
     }
     return connection;
   }
@@ -165,13 +168,16 @@ public final class Node {
     if (!primary && ConnectionFailures.meansUnreachable(failure) && !pool.isClosed()) {
       markUnreachable(failure, during);
     } else {
-      LOG.warn(
-          "{} {}: {} failed ({}, SQLState {}); its connection was discarded",
-          primary ? "primary" : "replica",
-          name,
-          during,
-          Secrets.maskUrl(String.valueOf(failure.getMessage())),
-          failure.getSQLState());
+      LOG.atWarn()
+          .addKeyValue("node", name)
+          .addKeyValue("sqlState", failure.getSQLState())
+          .log(
+              "{} {}: {} failed ({}, SQLState {}); its connection was discarded",
+              primary ? "primary" : "replica",
+              name,
+              during,
+              Secrets.maskUrl(String.valueOf(failure.getMessage())),
+              failure.getSQLState());
     }
   }
 
@@ -200,16 +206,19 @@ public final class Node {
     Throwable why = e.getCause() != null ? e.getCause() : e;
     lastError = Secrets.maskUrl(String.valueOf(why.getMessage()));
     if (health.markDown()) {
-      LOG.warn(
-          "replica {} cannot be reached ({}{}); its reads go to other nodes until {}",
-          name,
-          Secrets.maskUrl(String.valueOf(why.getMessage())),
-          during == null ? "" : ", while " + during,
-          poolKeepsReconnecting()
-              ? "its pool has reconnected"
-              : "a unit of work tries it again in "
-                  + TimeUnit.NANOSECONDS.toSeconds(retryNanos)
-                  + " s (minimumIdle=0: its pool does not reconnect on its own)");
+      LOG.atWarn()
+          .addKeyValue("node", name)
+          .addKeyValue("state", "down")
+          .log(
+              "replica {} cannot be reached ({}{}); its reads go to other nodes until {}",
+              name,
+              Secrets.maskUrl(String.valueOf(why.getMessage())),
+              during == null ? "" : ", while " + during,
+              poolKeepsReconnecting()
+                  ? "its pool has reconnected"
+                  : "a unit of work tries it again in "
+                      + TimeUnit.NANOSECONDS.toSeconds(retryNanos)
+                      + " s (minimumIdle=0: its pool does not reconnect on its own)");
     }
   }
 
@@ -222,14 +231,22 @@ public final class Node {
       return;
     }
     if (health.isBehind()) {
-      LOG.warn(
-          "replica {} is {} ms behind the primary (max_replica_lag_ms={}); its reads go to other"
-              + " nodes until it has caught up",
-          name,
-          lagMs,
-          maxLagMs);
+      LOG.atWarn()
+          .addKeyValue("node", name)
+          .addKeyValue("state", "behind")
+          .addKeyValue("lagMs", lagMs)
+          .log(
+              "replica {} is {} ms behind the primary (max_replica_lag_ms={}); its reads go to"
+                  + " other nodes until it has caught up",
+              name,
+              lagMs,
+              maxLagMs);
     } else {
-      LOG.info("replica {} has caught up ({} ms behind)", name, lagMs);
+      LOG.atInfo()
+          .addKeyValue("node", name)
+          .addKeyValue("state", "up")
+          .addKeyValue("lagMs", lagMs)
+          .log("replica {} has caught up ({} ms behind)", name, lagMs);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.balanced.internal.position.WalPositions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,18 @@ public final class ReplicaPositions {
 
   private final LongSupplier nanoClock;
 
+  /** Per node: round trips made for its position, and questions the cache answered instead. */
+  private final LongAdder[] asks;
+
+  private final LongAdder[] cacheAnswers;
+
   ReplicaPositions(int nodeCount, LongSupplier nanoClock) {
+    this.asks = new LongAdder[nodeCount];
+    this.cacheAnswers = new LongAdder[nodeCount];
+    for (int i = 0; i < nodeCount; i++) {
+      asks[i] = new LongAdder();
+      cacheAnswers[i] = new LongAdder();
+    }
     this.furthest = new AtomicLongArray(nodeCount);
     this.latest = new AtomicLongArray(nodeCount);
     this.askedAt = new AtomicLongArray(nodeCount);
@@ -49,9 +61,23 @@ public final class ReplicaPositions {
     }
   }
 
-  /** The furthest position {@code node} was seen to have replayed; 0 if never. */
+  /**
+   * The furthest position {@code node} was seen to have replayed, 0 if never; a question the cache
+   * answers without a round trip.
+   */
   public long cached(Node node) {
+    cacheAnswers[node.index()].increment();
     return furthest.get(node.index());
+  }
+
+  /** How many times {@code node} was asked for its position: a round trip each. */
+  public long asks(Node node) {
+    return asks[node.index()].sum();
+  }
+
+  /** How many questions for {@code node}'s position the cache answered without a round trip. */
+  public long cacheAnswers(Node node) {
+    return cacheAnswers[node.index()].sum();
   }
 
   /**
@@ -72,6 +98,7 @@ public final class ReplicaPositions {
       } catch (SQLException | RuntimeException e) {
         LOG.debug("cannot read the replay position of {}: {}", node.name(), e.getMessage());
       }
+      return furthest.get(index);
     }
     return cached(node);
   }
@@ -86,6 +113,7 @@ public final class ReplicaPositions {
   long latest(Node node, long maxAgeNanos, int timeoutMs) throws SQLException {
     int index = node.index();
     if (nanoClock.getAsLong() - answeredAt.get(index) < maxAgeNanos) {
+      cacheAnswers[index].increment();
       return latest.get(index);
     }
     askedAt.set(index, nanoClock.getAsLong());
@@ -93,6 +121,7 @@ public final class ReplicaPositions {
   }
 
   private long ask(Node node, int timeoutMs) throws SQLException {
+    asks[node.index()].increment();
     long position;
     try (Connection connection = node.connect()) {
       if (timeoutMs > 0) {

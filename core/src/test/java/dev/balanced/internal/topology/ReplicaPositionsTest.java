@@ -93,6 +93,8 @@ public class ReplicaPositionsTest {
     clock.addAndGet(1);
     positions.refresh(replica, LSN_REFRESH);
     assertEquals(2, QUESTIONS.get());
+    assertEquals(2, positions.asks(replica), "what health and metrics show: the round trips");
+    assertEquals(1, positions.cacheAnswers(replica), "and the one the cache saved");
   }
 
   @Test
