@@ -1,6 +1,8 @@
 package dev.balanced.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.balanced.metrics.BalancedMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.List;
@@ -13,6 +15,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,6 +44,13 @@ public class HibernateBenchmark {
   private static final String TWENTY_ROWS =
       "select i from BenchItem i where i.id between :first and :last order by i.id";
 
+  /**
+   * Balanced with its Micrometer metrics off, or on (counting into a registry): the overhead of
+   * observability, measured in the same run.
+   */
+  @Param({"off", "on"})
+  public String metrics;
+
   private HikariDataSource pool;
   private EntityManagerFactory baseline;
   private EntityManagerFactory balanced;
@@ -53,7 +63,11 @@ public class HibernateBenchmark {
     H2Bench.createSchema();
     pool = H2Bench.hikari();
     baseline = H2Bench.entityManagerFactory(Map.of("hibernate.connection.datasource", pool));
-    balanced = H2Bench.entityManagerFactory(H2Bench.balancedSettings("hibernate.balanced."));
+    Map<String, Object> settings = H2Bench.balancedSettings("hibernate.balanced.");
+    if (metrics.equals("on")) {
+      settings.put("hibernate.balanced.listeners", new BalancedMetrics(new SimpleMeterRegistry()));
+    }
+    balanced = H2Bench.entityManagerFactory(settings);
     turns = new Turns<>(baseline, balanced);
   }
 

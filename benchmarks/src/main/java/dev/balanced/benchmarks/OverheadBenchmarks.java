@@ -138,10 +138,18 @@ public final class OverheadBenchmarks {
 
   /** The ratio table of {@code results}; a case without iterations of both variants is skipped. */
   static String table(Collection<RunResult> results) {
-    Map<String, RunResult> byCase = new LinkedHashMap<>();
+    // A case with a metrics parameter has a result per value: a row each, metrics off first.
+    Map<String, List<RunResult>> byCase = new LinkedHashMap<>();
     for (RunResult result : results) {
-      byCase.put(result.getParams().getBenchmark(), result);
+      byCase.computeIfAbsent(result.getParams().getBenchmark(), k -> new ArrayList<>()).add(result);
     }
+    byCase
+        .values()
+        .forEach(
+            list ->
+                list.sort(
+                    java.util.Comparator.comparing(
+                        r -> String.valueOf(r.getParams().getParam(METRICS)))));
     List<String> rows = new ArrayList<>();
     rows.add("Routing overhead, Balanced vs baseline (JMH, " + describeRun(results) + ")");
     rows.add("Machine: " + Machine.describe());
@@ -151,58 +159,10 @@ public final class OverheadBenchmarks {
             + " target | alloc baseline B/op | alloc Balanced B/op |");
     rows.add("|---|---:|---:|---:|---|---|---:|---:|");
     for (Map.Entry<String, Case> entry : CASES.entrySet()) {
-      RunResult result = byCase.get(entry.getKey());
-      if (result == null) {
-        continue;
+      for (RunResult result : byCase.getOrDefault(entry.getKey(), List.of())) {
+        String metrics = result.getParams().getParam(METRICS);
+        row(rows, entry.getValue(), metrics == null ? "" : ", metrics " + metrics, result);
       }
-      Half baseline = new Half();
-      Half balanced = new Half();
-      Pairs pairs = new Pairs();
-      List<String> perFork = new ArrayList<>();
-      for (BenchmarkResult fork : result.getBenchmarkResults()) {
-        Pairs forkPairs = new Pairs();
-        int index = fork.getParams().getWarmup().getCount();
-        IterationResult previous = null;
-        for (IterationResult iteration : fork.getIterationResults()) {
-          boolean isBaseline = Turns.BASELINE.equals(Turns.of(index));
-          (isBaseline ? baseline : balanced).add(iteration);
-          if (Turns.endsPair(index) && previous != null) {
-            IterationResult base = isBaseline ? iteration : previous;
-            IterationResult lib = isBaseline ? previous : iteration;
-            pairs.add(base, lib);
-            forkPairs.add(base, lib);
-          }
-          previous = iteration;
-          index++;
-        }
-        if (forkPairs.logRatios.getN() > 0) {
-          perFork.add(String.format("%.3f", forkPairs.ratio()));
-        }
-      }
-      if (pairs.logRatios.getN() == 0) {
-        continue;
-      }
-      Case c = entry.getValue();
-      double ratio = pairs.ratio();
-      double limit = 1 + c.allowed();
-      rows.add(
-          "| "
-              + c.label()
-              + " | "
-              + scored(baseline.time.getMean(), baseline.error())
-              + " | "
-              + scored(balanced.time.getMean(), balanced.error())
-              + " | "
-              + scored(ratio, pairs.error())
-              + " | "
-              + String.join(", ", perFork)
-              + " | "
-              + String.format("≤ %.2f: %s", limit, ratio <= limit ? "met" : "missed")
-              + " | "
-              + bytes(baseline.allocation)
-              + " | "
-              + bytes(balanced.allocation)
-              + " |");
     }
     rows.add("");
     rows.add(
@@ -210,6 +170,60 @@ public final class OverheadBenchmarks {
             + " Ratio: geometric mean of Balanced/baseline over pairs of adjacent iterations, ±"
             + " the 99.9% confidence half-width of that mean (JMH's statistics on the log ratios).");
     return String.join(System.lineSeparator(), rows);
+  }
+
+  /** The JMH parameter that turns Balanced's Micrometer metrics on ("on") or off ("off"). */
+  static final String METRICS = "metrics";
+
+  private static void row(List<String> rows, Case c, String variant, RunResult result) {
+    Half baseline = new Half();
+    Half balanced = new Half();
+    Pairs pairs = new Pairs();
+    List<String> perFork = new ArrayList<>();
+    for (BenchmarkResult fork : result.getBenchmarkResults()) {
+      Pairs forkPairs = new Pairs();
+      int index = fork.getParams().getWarmup().getCount();
+      IterationResult previous = null;
+      for (IterationResult iteration : fork.getIterationResults()) {
+        boolean isBaseline = Turns.BASELINE.equals(Turns.of(index));
+        (isBaseline ? baseline : balanced).add(iteration);
+        if (Turns.endsPair(index) && previous != null) {
+          IterationResult base = isBaseline ? iteration : previous;
+          IterationResult lib = isBaseline ? previous : iteration;
+          pairs.add(base, lib);
+          forkPairs.add(base, lib);
+        }
+        previous = iteration;
+        index++;
+      }
+      if (forkPairs.logRatios.getN() > 0) {
+        perFork.add(String.format("%.3f", forkPairs.ratio()));
+      }
+    }
+    if (pairs.logRatios.getN() == 0) {
+      return;
+    }
+    double ratio = pairs.ratio();
+    double limit = 1 + c.allowed();
+    rows.add(
+        "| "
+            + c.label()
+            + variant
+            + " | "
+            + scored(baseline.time.getMean(), baseline.error())
+            + " | "
+            + scored(balanced.time.getMean(), balanced.error())
+            + " | "
+            + scored(ratio, pairs.error())
+            + " | "
+            + String.join(", ", perFork)
+            + " | "
+            + String.format("≤ %.2f: %s", limit, ratio <= limit ? "met" : "missed")
+            + " | "
+            + bytes(baseline.allocation)
+            + " | "
+            + bytes(balanced.allocation)
+            + " |");
   }
 
   /**

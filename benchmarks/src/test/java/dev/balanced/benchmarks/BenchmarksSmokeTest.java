@@ -23,9 +23,10 @@ class BenchmarksSmokeTest {
                     .split(" ")));
     System.out.println(table);
     assertTrue(table.contains("| case | baseline us/op | Balanced us/op |"), table);
-    assertTrue(table.contains("| Hibernate: find by id (read tx) | "), table);
+    assertTrue(table.contains("| Hibernate: find by id (read tx), metrics off | "), table);
+    assertTrue(table.contains("| Hibernate: find by id (read tx), metrics on | "), table);
     assertTrue(table.contains("| JDBC: getConnection, prepared select, close | "), table);
-    assertEquals(2, rows(table).size(), table);
+    assertEquals(3, rows(table).size(), table);
   }
 
   @Test

@@ -33,18 +33,21 @@ final class DemoDatabase implements AutoCloseable {
   private final Duration lag;
   private final EntityManagerFactory emf;
   private final AutoCloseable replication;
+  private final ClusterActivity activity;
 
   private DemoDatabase(
       String description,
       String replicaName,
       Duration lag,
       EntityManagerFactory emf,
-      AutoCloseable replication) {
+      AutoCloseable replication,
+      ClusterActivity activity) {
     this.description = description;
     this.replicaName = replicaName;
     this.lag = lag;
     this.emf = emf;
     this.replication = replication;
+    this.activity = activity;
   }
 
   static DemoDatabase h2() {
@@ -57,7 +60,8 @@ final class DemoDatabase implements AutoCloseable {
     settings.put("hibernate.balanced.consistency", "time");
     // The pin outlasts the replica's lag, so a writer never reads the replica before it caught up.
     settings.put("hibernate.balanced.pin_seconds", String.valueOf(H2_LAG.toSeconds() + 2));
-    EntityManagerFactory emf = factory(settings);
+    ClusterActivity activity = new ClusterActivity();
+    EntityManagerFactory emf = factory(settings, activity);
     try {
       LaggingReplicator replicator = LaggingReplicator.start(primary, replica, H2_LAG);
       return new DemoDatabase(
@@ -65,7 +69,8 @@ final class DemoDatabase implements AutoCloseable {
           H2_REPLICA,
           H2_LAG,
           emf,
-          replicator);
+          replicator,
+          activity);
     } catch (RuntimeException e) {
       emf.close();
       throw e;
@@ -83,7 +88,11 @@ final class DemoDatabase implements AutoCloseable {
       PgNode standby = cluster.standby(1);
       settings.put("hibernate.balanced.replicas." + PG_STANDBY + ".url", standby.jdbcUrl());
       settings.put("hibernate.balanced.consistency", "lsn");
-      EntityManagerFactory emf = factory(settings);
+      // Measured so the cluster panel can show it; a standby this far behind would be left out.
+      settings.put("hibernate.balanced.max_replica_lag_ms", "600000");
+      settings.put("hibernate.balanced.replica_lag_check_ms", "500");
+      ClusterActivity activity = new ClusterActivity();
+      EntityManagerFactory emf = factory(settings, activity);
       // Serve pages only once the standby has the schema, as after a real migration.
       cluster.waitForReplay(Duration.ofSeconds(60));
       return new DemoDatabase(
@@ -97,14 +106,17 @@ final class DemoDatabase implements AutoCloseable {
           PG_STANDBY,
           PG_APPLY_DELAY,
           emf,
-          cluster);
+          cluster,
+          activity);
     } catch (RuntimeException e) {
       cluster.close();
       throw e;
     }
   }
 
-  private static EntityManagerFactory factory(Map<String, Object> settings) {
+  private static EntityManagerFactory factory(
+      Map<String, Object> settings, ClusterActivity activity) {
+    settings.put("hibernate.balanced.listeners", activity);
     settings.put("hibernate.balanced.token_secret", randomSecret());
     settings.put("hibernate.balanced.primary.hikari.maximumPoolSize", "8");
     // The schema is made on the primary, as migrations are; replication brings it to the replica.
@@ -134,6 +146,11 @@ final class DemoDatabase implements AutoCloseable {
   /** How long after a write the replica has it. */
   Duration lag() {
     return lag;
+  }
+
+  /** Where reads went and each node's health, for the cluster panel. */
+  ClusterActivity activity() {
+    return activity;
   }
 
   EntityManagerFactory emf() {

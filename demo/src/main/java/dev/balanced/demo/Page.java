@@ -84,7 +84,9 @@ final class Page {
             + "</span><span class=\"explain\">"
             + Html.escape(Words.TOKEN)
             + "</span></dd>");
-    out.println("</dl></section></main>");
+    out.println("</dl></section>");
+    ClusterPanel.render(out, db.activity(), db);
+    out.println("</main>");
     out.println("<footer class=\"wrap\">");
     out.println("<p id=\"database\">Running on " + Html.escape(db.description()) + ".</p>");
     out.println(

@@ -53,6 +53,18 @@ class BrowserTest {
               "getComputedStyle(document.querySelector('.masthead')).backgroundColor"));
       String queries = browser.evaluate("document.getElementById('queries').innerText");
       assertTrue(queries.contains("replica") && queries.contains("selector"), queries);
+      // The cluster panel draws: a table of the nodes, and a chart with a line per node.
+      String cluster = browser.evaluate("document.getElementById('cluster').textContent");
+      assertTrue(cluster.contains("The cluster right now") && cluster.contains("up"), cluster);
+      assertEquals(
+          "2",
+          browser.evaluate("String(document.querySelectorAll('#reads-chart polyline').length)"));
+      assertEquals(
+          "true",
+          browser.evaluate(
+              "String(document.getElementById('reads-chart').getBoundingClientRect().height > 50)"),
+          "the chart takes room on the page");
+      long primaryReadsBefore = Long.parseLong(browser.evaluate(readsShown("primary")));
       assertTrue(queries.contains("the replica selector picked a replica to read"), queries);
 
       browser.navigateBy(
@@ -80,8 +92,16 @@ class BrowserTest {
       String token = browser.evaluate("document.getElementById('request').innerText");
       assertTrue(token.contains("Consistency token: came in a cookie"), token);
       assertTrue(token.contains("read-your-writes"), token);
+      assertTrue(
+          Long.parseLong(browser.evaluate(readsShown("primary"))) > primaryReadsBefore,
+          "the panel counted the page after the post on the primary");
       browser.screenshot(Path.of("target", "browser", "after-post.png"));
     }
+  }
+
+  /** The reads in the last minute that the cluster panel shows for {@code node}. */
+  private static String readsShown(String node) {
+    return "document.querySelector('#nodes tr[data-node=\\'" + node + "\\'] .count').innerText";
   }
 
   /** Whether the element is displayed and its top lies within the first screenful. */

@@ -204,4 +204,38 @@ class MessageServerH2Test {
     assertTrue(page.body().contains("&lt;script&gt;alert(1)&lt;/script&gt;"), page.body());
     assertTrue(visitor.get("/messages").body().contains("&lt;script&gt;"));
   }
+
+  /** The count of reads in the last minute the cluster panel shows for {@code node}. */
+  private static long readsShown(HttpResponse<String> page, String node) {
+    Matcher m =
+        Pattern.compile(
+                "<tr data-node=\"" + node + "\">.*?<span class=\"count\">(\\d+)</span>",
+                Pattern.DOTALL)
+            .matcher(page.body());
+    assertTrue(m.find(), "a row for " + node + " in " + page.body());
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void theClusterPanelShowsEachNodeAndWhereReadsWent() throws Exception {
+    DemoClient visitor = new DemoClient(web.port());
+    HttpResponse<String> before = visitor.get("/");
+    String seen = SeenText.of(before.body());
+    assertTrue(seen.contains("The cluster right now"), seen);
+    assertTrue(seen.contains("copies writes 3 s late"), seen);
+    assertTrue(before.body().contains("<polyline class=\"series replica\" data-node=\"replica\""));
+    assertTrue(before.body().contains("<polyline class=\"series primary\" data-node=\"primary\""));
+    long replicaBefore = readsShown(before, "replica");
+    long primaryBefore = readsShown(before, "primary");
+
+    HttpResponse<String> after = visitor.postAndFollow("cluster panel test");
+    assertTrue(
+        readsShown(after, "primary") > primaryBefore,
+        "the page after the post read from the primary, and the panel counted it");
+    HttpResponse<String> again = new DemoClient(web.port()).get("/");
+    assertTrue(
+        readsShown(again, "replica") > replicaBefore,
+        "a visitor without a token reads from the replica, and the panel counted it");
+    assertTrue(SeenText.of(again.body()).contains("up"), "each node's state");
+  }
 }

@@ -64,4 +64,23 @@ class MessageServerPostgresTest {
             .anyMatch(r -> r.startsWith("find message #" + posted.group(1) + " standby selector")),
         strangerRows::toString);
   }
+
+  /** On PostgreSQL the cluster panel shows the standby's lag as measured, not as configured. */
+  @Test
+  void theClusterPanelShowsTheStandbysMeasuredLag() throws Exception {
+    DemoClient visitor = new DemoClient(web.port());
+    visitor.postAndFollow("make the standby lag");
+    Pattern measured =
+        Pattern.compile(
+            "<tr data-node=\"standby\">.*?<td class=\"lag\">(\\d+\\.\\d) s</td>", Pattern.DOTALL);
+    double worst = 0;
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (worst < 1.0 && System.nanoTime() < deadline) {
+      Matcher lag = measured.matcher(visitor.get("/").body());
+      assertTrue(lag.find(), "a measured lag in the panel");
+      worst = Math.max(worst, Double.parseDouble(lag.group(1)));
+      Thread.sleep(200);
+    }
+    assertTrue(worst >= 1.0, "the standby applies WAL 3 s late, so it is seen behind: " + worst);
+  }
 }
