@@ -13,16 +13,13 @@ import dev.balanced.events.SwitchedToPrimary;
 import dev.balanced.events.TokenDecision;
 import dev.balanced.events.WriteRefused;
 import dev.balanced.spi.PoolCustomizer;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -64,13 +61,48 @@ import java.util.function.Supplier;
  */
 public final class BalancedMetrics implements BalancedListener, PoolCustomizer {
   private final MeterRegistry registry;
-  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+  private final CounterTable unitsOfWork;
+  private final CounterTable pins;
+  private final CounterTable switches;
+  private final CounterTable refusals;
+  private final CounterTable tokens;
+  private final CounterTable transitions;
 
   /** Micrometer holds what function counters read weakly; the runtimes' health stays here. */
   private final List<Supplier<List<NodeStatus>>> healthOfRuntimes = new CopyOnWriteArrayList<>();
 
   public BalancedMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.unitsOfWork =
+        new CounterTable(
+            registry,
+            "balanced.units.of.work",
+            "units of work by the node of their first read, and why it was chosen",
+            "node",
+            "reason");
+    this.pins =
+        new CounterTable(
+            registry, "balanced.pins", "contexts pinned to the primary", "kind", "operation");
+    this.switches =
+        new CounterTable(
+            registry,
+            "balanced.switches",
+            "units of work that read on a replica, then wrote and moved to the primary",
+            "from",
+            "operation");
+    this.refusals =
+        new CounterTable(
+            registry, "balanced.refusals", "writes refused in strict mode", "operation", null);
+    this.tokens =
+        new CounterTable(
+            registry, "balanced.tokens", "what consistency tokens decided", "outcome", null);
+    this.transitions =
+        new CounterTable(
+            registry,
+            "balanced.node.transitions",
+            "node state changes: outages (down), recoveries (up), falling behind (behind)",
+            "node",
+            "to");
   }
 
   /** Metrics in {@link Metrics#globalRegistry}, for {@code hibernate.balanced.metrics=true}. */
@@ -133,52 +165,28 @@ public final class BalancedMetrics implements BalancedListener, PoolCustomizer {
 
   @Override
   public void readNodeChosen(ReadNodeChosen event) {
-    count(
-        "balanced.units.of.work",
-        "units of work by the node of their first read, and why it was chosen",
-        "node",
-        event.node(),
-        "reason",
-        event.reason());
+    unitsOfWork.increment(event.node(), event.reason());
   }
 
   @Override
   public void pinned(Pinned event) {
-    count(
-        "balanced.pins",
-        "contexts pinned to the primary",
-        "kind",
-        event.kind(),
-        "operation",
-        orNone(event.operation()));
+    pins.increment(event.kind(), orNone(event.operation()));
   }
 
   @Override
   public void switchedToPrimary(SwitchedToPrimary event) {
-    count(
-        "balanced.switches",
-        "units of work that read on a replica, then wrote and moved to the primary",
-        "from",
-        event.from(),
-        "operation",
-        event.operation());
+    switches.increment(event.from(), event.operation());
   }
 
   @Override
   public void writeRefused(WriteRefused event) {
-    count(
-        "balanced.refusals",
-        "writes refused in strict mode",
-        "operation",
-        event.operation(),
-        null,
-        null);
+    refusals.increment(event.operation(), null);
   }
 
   @Override
   public void tokenDecided(TokenDecision event) {
     String outcome = event.outcome().label();
-    count("balanced.tokens", "what consistency tokens decided", "outcome", outcome, null, null);
+    tokens.increment(outcome, null);
     if (event.waitedNanos() > 0) {
       Timer.builder("balanced.lsn.wait")
           .description("waits for a replica to replay a write the unit of work must see")
@@ -190,30 +198,7 @@ public final class BalancedMetrics implements BalancedListener, PoolCustomizer {
 
   @Override
   public void nodeStateChanged(NodeStateChanged event) {
-    count(
-        "balanced.node.transitions",
-        "node state changes: outages (down), recoveries (up), falling behind (behind)",
-        "node",
-        event.node(),
-        "to",
-        event.to().name().toLowerCase(java.util.Locale.ROOT));
-  }
-
-  private void count(
-      String name, String description, String tag1, String value1, String tag2, String value2) {
-    List<String> key = tag2 == null ? List.of(name, value1) : List.of(name, value1, value2);
-    counters
-        .computeIfAbsent(
-            key,
-            k -> {
-              Counter.Builder builder =
-                  Counter.builder(name).description(description).tag(tag1, value1);
-              if (tag2 != null) {
-                builder.tag(tag2, value2);
-              }
-              return builder.register(registry);
-            })
-        .increment();
+    transitions.increment(event.node(), event.to().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private static String orNone(String value) {

@@ -13,7 +13,7 @@ import dev.balanced.events.WriteRefused;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,52 +40,104 @@ public final class Events {
     return listeners.length > 0;
   }
 
-  public void started(List<String> nodes, java.util.function.Supplier<List<NodeStatus>> health) {
-    tell(new Started(nodes, health), BalancedListener::started);
+  public void started(List<String> nodes, Supplier<List<NodeStatus>> health) {
+    Started event = new Started(nodes, health);
+    for (BalancedListener listener : listeners) {
+      try {
+        listener.started(event);
+      } catch (RuntimeException | LinkageError e) {
+        failed(listener, event, e);
+      }
+    }
   }
+
+  // One loop per kind of event, not one generic loop over a method reference: the routing path
+  // calls these for every unit of work with metrics on, and a call site that sees one listener
+  // method stays cheap.
 
   public void readNodeChosen(String node, String reason) {
-    tell(new ReadNodeChosen(node, reason), BalancedListener::readNodeChosen);
+    ReadNodeChosen event = new ReadNodeChosen(node, reason);
+    for (BalancedListener listener : listeners) {
+      try {
+        listener.readNodeChosen(event);
+      } catch (RuntimeException | LinkageError e) {
+        failed(listener, event, e);
+      }
+    }
   }
 
-  /**
-   * @param reason the pin reason, as {@code PinningContext.pinReason()} says it
-   * @param operation the write's operation, {@code null} for a pin that is not a write
-   * @param entity the written entity, {@code null} when none
-   */
-  public void pinned(String reason, String operation, String entity) {
-    tell(new Pinned(PinKinds.of(reason), reason, operation, entity), BalancedListener::pinned);
+  /** A pin by a write: its reason is put into words only if a listener asks. */
+  public void pinnedByWrite(Object write, String operation, String entity) {
+    tellPinned(
+        new Pinned(PinKinds.WRITE_INTENT, () -> "write intent: " + write, operation, entity));
+  }
+
+  /** A pin for {@code reason}, as {@code PinningContext.pinReason()} says it. */
+  public void pinned(String reason) {
+    tellPinned(new Pinned(PinKinds.of(reason), reason, null, null));
+  }
+
+  private void tellPinned(Pinned event) {
+    for (BalancedListener listener : listeners) {
+      try {
+        listener.pinned(event);
+      } catch (RuntimeException | LinkageError e) {
+        failed(listener, event, e);
+      }
+    }
   }
 
   public void writeRefused(String operation, String entity) {
-    tell(new WriteRefused(operation, entity), BalancedListener::writeRefused);
+    WriteRefused event = new WriteRefused(operation, entity);
+    for (BalancedListener listener : listeners) {
+      try {
+        listener.writeRefused(event);
+      } catch (RuntimeException | LinkageError e) {
+        failed(listener, event, e);
+      }
+    }
   }
 
   public void switchedToPrimary(String from, String operation, String entity) {
-    tell(new SwitchedToPrimary(from, operation, entity), BalancedListener::switchedToPrimary);
+    SwitchedToPrimary event = new SwitchedToPrimary(from, operation, entity);
+    for (BalancedListener listener : listeners) {
+      try {
+        listener.switchedToPrimary(event);
+      } catch (RuntimeException | LinkageError e) {
+        failed(listener, event, e);
+      }
+    }
   }
 
   public void tokenDecided(TokenDecision.Outcome outcome, String node, long waitedNanos) {
-    tell(new TokenDecision(outcome, node, waitedNanos), BalancedListener::tokenDecided);
+    TokenDecision event = new TokenDecision(outcome, node, waitedNanos);
+    for (BalancedListener listener : listeners) {
+      try {
+        listener.tokenDecided(event);
+      } catch (RuntimeException | LinkageError e) {
+        failed(listener, event, e);
+      }
+    }
   }
 
   public void nodeStateChanged(String node, NodeState from, NodeState to, long lagMs) {
-    tell(new NodeStateChanged(node, from, to, lagMs), BalancedListener::nodeStateChanged);
-  }
-
-  private <E> void tell(E event, BiConsumer<BalancedListener, E> method) {
+    NodeStateChanged event = new NodeStateChanged(node, from, to, lagMs);
     for (BalancedListener listener : listeners) {
       try {
-        method.accept(listener, event);
+        listener.nodeStateChanged(event);
       } catch (RuntimeException | LinkageError e) {
-        if (failed.add(listener)) {
-          LOG.warn(
-              "listener {} failed on {} and is ignored when it fails again: {}",
-              listener.getClass().getName(),
-              event,
-              e.toString());
-        }
+        failed(listener, event, e);
       }
+    }
+  }
+
+  private void failed(BalancedListener listener, Object event, Throwable e) {
+    if (failed.add(listener)) {
+      LOG.warn(
+          "listener {} failed on {} and is ignored when it fails again: {}",
+          listener.getClass().getName(),
+          event,
+          e.toString());
     }
   }
 }

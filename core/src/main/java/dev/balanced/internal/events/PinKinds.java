@@ -7,12 +7,14 @@ package dev.balanced.internal.events;
 final class PinKinds {
   private PinKinds() {}
 
+  static final String WRITE_INTENT = "write intent";
+
   static String of(String reason) {
     if (reason == null) {
       return "application";
     }
-    if (reason.startsWith("write intent")) {
-      return "write intent";
+    if (reason.startsWith(WRITE_INTENT)) {
+      return WRITE_INTENT;
     }
     if (reason.equals("pin()")) {
       return "pin()";

@@ -249,7 +249,7 @@ final class RoutingSession implements UnitOfWork {
     Events events = router.events();
     if (events.active()) {
       if (context.claimPinTold()) {
-        events.pinned("write intent: " + operation, operation.operation(), operation.entity());
+        events.pinnedByWrite(operation, operation.operation(), operation.entity());
       }
       if (readFromReplica != null) {
         events.switchedToPrimary(readFromReplica.name(), operation.operation(), operation.entity());
@@ -326,7 +326,7 @@ final class RoutingSession implements UnitOfWork {
   private void tellPinOnce() {
     Events events = router.events();
     if (events.active() && context.isPinned() && context.claimPinTold()) {
-      events.pinned(context.pinReason(), null, null);
+      events.pinned(context.pinReason());
     }
   }
 

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.PinningContext;
 import dev.balanced.internal.consistency.ConsistencyToken;
 import dev.balanced.internal.consistency.TokenCodec;
+import dev.balanced.metrics.BalancedMetrics;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PostgresCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.persistence.EntityManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,6 +203,57 @@ class ReadYourWritesTest {
     } finally {
       cluster.resumeReplay(cluster.standby(1));
     }
+  }
+
+  /** What an operator reads off the metrics in lsn mode: how tokens were honoured, and waits. */
+  @Test
+  void metricsCountTokenOutcomesWaitsAndPositionQuestions(PgCluster cluster) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    start(
+        cluster,
+        "lsn",
+        Map.of(
+            "hibernate.balanced.lsn_wait_ms",
+            "3000",
+            "hibernate.balanced.listeners",
+            new BalancedMetrics(registry)));
+    double waitedBefore = tokens(registry, "waited, replica");
+    long timedBefore = waits(registry);
+
+    String owner = owner();
+    String token = write(owner);
+    assertTrue(read(token, owner).fromStandby(), "waited for the standby, 300 ms late");
+    assertEquals(waitedBefore + 1, tokens(registry, "waited, replica"));
+    assertEquals(timedBefore + 1, waits(registry), "the wait is timed");
+
+    double honouredBefore = tokens(registry, "honoured, caught-up replica");
+    assertTrue(read(token, owner).fromStandby());
+    assertEquals(
+        honouredBefore + 1,
+        tokens(registry, "honoured, caught-up replica"),
+        "the standby is known to have the write now: no wait");
+    String standby = cluster.standby(1).name();
+    assertTrue(positionReads(registry, standby, "replica") > 0, "the standby was asked");
+    assertTrue(positionReads(registry, standby, "cache") > 0, "and the cache answered too");
+  }
+
+  private static double tokens(SimpleMeterRegistry registry, String outcome) {
+    var counter = registry.find("balanced.tokens").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static long waits(SimpleMeterRegistry registry) {
+    var timer = registry.find("balanced.lsn.wait").tag("outcome", "waited, replica").timer();
+    return timer == null ? 0 : timer.count();
+  }
+
+  private static double positionReads(
+      SimpleMeterRegistry registry, String node, String answeredBy) {
+    return registry
+        .get("balanced.replica.position.reads")
+        .tags("node", node, "answered.by", answeredBy)
+        .functionCounter()
+        .count();
   }
 
   @Test
