@@ -3,6 +3,7 @@ package dev.balanced;
 import dev.balanced.events.NodeStatus;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.routing.Router;
+import dev.balanced.spi.BalancedRuntime;
 import dev.balanced.spi.Settings;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -25,10 +26,23 @@ import javax.sql.DataSource;
  * #close()} closes them.
  */
 public final class BalancedDataSource implements DataSource, AutoCloseable {
-  private final Router router;
+  private final BalancedRuntime router;
 
-  private BalancedDataSource(Router router) {
+  /** Whether {@link #close()} closes the runtime: not when an integration shares it. */
+  private final boolean ownsRuntime;
+
+  private BalancedDataSource(BalancedRuntime router, boolean ownsRuntime) {
     this.router = router;
+    this.ownsRuntime = ownsRuntime;
+  }
+
+  /**
+   * For integrations that start the runtime themselves and route Hibernate over the same pools (the
+   * Spring Boot starter): a DataSource over {@code runtime}, which {@link #close()} leaves open for
+   * its owner to close.
+   */
+  public static BalancedDataSource sharing(BalancedRuntime runtime) {
+    return new BalancedDataSource(java.util.Objects.requireNonNull(runtime, "runtime"), false);
   }
 
   /**
@@ -41,7 +55,7 @@ public final class BalancedDataSource implements DataSource, AutoCloseable {
     Map<String, Object> settings = new java.util.HashMap<>();
     properties.forEach((key, value) -> settings.put(String.valueOf(key), value));
     return new BalancedDataSource(
-        Router.start(BalancedSettings.parse(settings, Settings.DATASOURCE_PREFIX)));
+        Router.start(BalancedSettings.parse(settings, Settings.DATASOURCE_PREFIX)), true);
   }
 
   @Override
@@ -68,7 +82,9 @@ public final class BalancedDataSource implements DataSource, AutoCloseable {
 
   @Override
   public void close() {
-    router.close();
+    if (ownsRuntime) {
+      router.close();
+    }
   }
 
   @Override
@@ -107,6 +123,6 @@ public final class BalancedDataSource implements DataSource, AutoCloseable {
 
   /** For tests in this project: the running router. */
   Router router() {
-    return router;
+    return (Router) router;
   }
 }

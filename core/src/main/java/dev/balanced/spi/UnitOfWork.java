@@ -19,7 +19,8 @@ public interface UnitOfWork extends BalancedSession {
    * write in strict mode unless pinned or inside a primary scope.
    *
    * @throws UnpinnedWriteException in strict mode when unpinned
-   * @throws IllegalStateException in a read-only unit of work
+   * @throws dev.balanced.ReadOnlyWriteException in a read-only unit of work, or while its
+   *     connection or session is read-only
    */
   void beforeWrite(WriteIntent intent);
 
@@ -28,4 +29,11 @@ public interface UnitOfWork extends BalancedSession {
 
   /** Whether it was opened read-only: it reads from its replica and refuses writes. */
   boolean isReadOnly();
+
+  /**
+   * The integration's session now reads entities read-only by default, or no longer does
+   * (Hibernate's {@code Session.setDefaultReadOnly}, which Spring sets for the length of a
+   * {@code @Transactional(readOnly = true)} transaction): while it does, writes are refused.
+   */
+  void readOnlyByDefault(boolean readOnly);
 }

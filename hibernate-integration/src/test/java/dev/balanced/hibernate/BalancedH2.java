@@ -58,6 +58,13 @@ final class BalancedH2 implements AutoCloseable {
 
   static EntityManagerFactory factory(H2Nodes nodes, Map<String, Object> extraSettings) {
     Map<String, Object> settings = new HashMap<>(nodes.settings("hibernate.balanced."));
+    settings.putAll(extraSettings);
+    return factory(settings);
+  }
+
+  /** An entity manager factory with {@code settings} alone besides the tests' usual ones. */
+  static EntityManagerFactory factory(Map<String, Object> extraSettings) {
+    Map<String, Object> settings = new HashMap<>();
     settings.put("hibernate.hbm2ddl.auto", "none");
     // The nodes hold different data under the same ids so routing is visible; a shared cache would
     // hide that. SecondLevelCacheTest turns it on.

@@ -121,6 +121,17 @@ public final class BalancedFilter implements Filter {
     this.settings = settings;
   }
 
+  /**
+   * A filter configured by {@code initParams} (the init-params of the README's table, by name),
+   * validated now rather than at {@link #init}: for frameworks that register the filter themselves
+   * and map their own configuration onto it.
+   *
+   * @throws BalancedConfigurationException naming the first init-param that is unknown or malformed
+   */
+  public static BalancedFilter configured(Map<String, String> initParams) {
+    return new BalancedFilter(fromInitParams(initParams));
+  }
+
   /** A builder for programmatic registration, starting from the defaults. */
   public static Builder builder() {
     return new Builder();
@@ -172,6 +183,10 @@ public final class BalancedFilter implements Filter {
       String name = names.nextElement();
       values.put(name, config.getInitParameter(name));
     }
+    return fromInitParams(values);
+  }
+
+  private static FilterSettings fromInitParams(Map<String, String> values) {
     SettingSource params = SettingSource.of(values, "", FilterParams.NOUN);
     params.rejectUnknown(FilterParams.ALL, key -> false, null);
     Builder b = builder();

@@ -497,6 +497,7 @@ final class RoutingConnection implements Connection {
       return;
     }
     session.transactionEnded();
+    session.readOnlyConnection(false);
     try {
       if (autoCommit) {
         // Auto-committed writes are committed already; record them while the primary is held.
@@ -583,6 +584,7 @@ final class RoutingConnection implements Connection {
   public void setReadOnly(boolean readOnly) throws SQLException {
     checkOpen();
     carried().readOnly = readOnly;
+    session.readOnlyConnection(readOnly);
     setOnHeld(c -> c.setReadOnly(readOnly));
   }
 

@@ -2,6 +2,7 @@ package dev.balanced.internal.routing;
 
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningMode;
+import dev.balanced.ReadOnlyWriteException;
 import dev.balanced.UnpinnedWriteException;
 import dev.balanced.events.NodeStatus;
 import dev.balanced.internal.consistency.ContextState;
@@ -43,6 +44,17 @@ final class RoutingSession implements UnitOfWork {
   private Deque<ScopeImpl> scopes;
 
   private RouteReason lastReason = RouteReason.SELECTOR;
+
+  /**
+   * Set while the unit of work's connection is read-only ({@code Connection.setReadOnly(true)}, as
+   * Spring does for {@code @Transactional(readOnly = true)}): writes are refused, reads are routed
+   * as in any transaction. Cleared when the connection goes back, since Spring does not always call
+   * {@code setReadOnly(false)}.
+   */
+  private boolean readOnlyConnection;
+
+  /** Set while the session reads entities read-only by default, as Spring also sets it. */
+  private boolean readOnlyByDefault;
 
   /** Whether listeners were told where this session's first read went. */
   private boolean firstReadTold;
@@ -213,12 +225,23 @@ final class RoutingSession implements UnitOfWork {
   @Override
   public void beforeWrite(WriteIntent operation) {
     if (readOnly) {
-      throw new IllegalStateException(
+      throw new ReadOnlyWriteException(
           "Refused "
               + operation
               + ": this session was opened read-only and only reads from replica ["
               + readNode().name()
               + "]; open a normal session to write");
+    }
+    if (readOnlyConnection || readOnlyByDefault) {
+      throw new ReadOnlyWriteException(
+          "Refused "
+              + operation
+              + ": the transaction is read-only ("
+              + (readOnlyConnection
+                  ? "Connection.setReadOnly(true)"
+                  : "Session.setDefaultReadOnly(true)")
+              + ", as Spring's @Transactional(readOnly = true) sets it); write in a read-write"
+              + " transaction");
     }
     if (context.isPinned()) {
       return;
@@ -257,6 +280,16 @@ final class RoutingSession implements UnitOfWork {
     }
   }
 
+  /** The unit of work's connection was made read-only, or read-write again. */
+  void readOnlyConnection(boolean readOnly) {
+    this.readOnlyConnection = readOnly;
+  }
+
+  @Override
+  public void readOnlyByDefault(boolean readOnly) {
+    this.readOnlyByDefault = readOnly;
+  }
+
   /** The transaction of this session's connection ended: scope approvals end with it. */
   void transactionEnded() {
     writesApprovedUntilTransactionEnd = false;
@@ -264,7 +297,7 @@ final class RoutingSession implements UnitOfWork {
 
   @Override
   public boolean isPinnedForWrites() {
-    return context.isPinned() && !readOnly;
+    return context.isPinned() && !readOnly && !readOnlyConnection && !readOnlyByDefault;
   }
 
   long id() {

@@ -2,11 +2,13 @@ package dev.balanced.hibernate.internal;
 
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.boot.Bootstrap;
+import dev.balanced.hibernate.spi.SharedRuntime;
 import dev.balanced.spi.BalancedConfiguration;
 import dev.balanced.spi.BalancedRuntime;
 import dev.balanced.spi.Settings;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.hibernate.boot.registry.StandardServiceInitiator;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.MultiTenancySettings;
@@ -32,9 +34,35 @@ public final class BalancedServiceContributor implements ServiceContributor {
   @Override
   public void contribute(StandardServiceRegistryBuilder builder) {
     Map<String, Object> settings = builder.getSettings();
-    if (!Bootstrap.isConfigured(settings, Settings.HIBERNATE_PREFIX)) {
+    Object shared = settings.get(SharedRuntime.SETTING);
+    boolean configured = Bootstrap.isConfigured(settings, Settings.HIBERNATE_PREFIX);
+    if (shared == null && !configured) {
       return;
     }
+    refuseConflictingProviders(settings);
+    if (shared != null) {
+      BalancedRuntime runtime = sharedRuntime(shared, configured);
+      builder.addInitiator(
+          new ProviderInitiator(() -> new RoutingConnectionProvider(runtime, false)));
+    } else {
+      BalancedConfiguration parsed = Bootstrap.configure(settings, Settings.HIBERNATE_PREFIX);
+      SupersededConnectionSettings.check(settings, parsed);
+      LongSupplier nanoClock = nanoClock(settings.get(NANO_CLOCK));
+      builder.addInitiator(
+          new ProviderInitiator(
+              () ->
+                  new RoutingConnectionProvider(
+                      nanoClock == null
+                          ? Bootstrap.start(parsed)
+                          : Bootstrap.start(parsed, nanoClock),
+                      true)));
+    }
+    builder.applySetting(
+        MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new NodeTenantResolver());
+    builder.addInitiator(new NodeAgnosticRegionFactoryInitiator());
+  }
+
+  private static void refuseConflictingProviders(Map<String, Object> settings) {
     for (String conflicting :
         new String[] {
           MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER,
@@ -49,12 +77,25 @@ public final class BalancedServiceContributor implements ServiceContributor {
                 + "*' settings are present: remove one of them");
       }
     }
-    BalancedConfiguration parsed = Bootstrap.configure(settings, Settings.HIBERNATE_PREFIX);
-    SupersededConnectionSettings.check(settings, parsed);
-    builder.addInitiator(new ProviderInitiator(parsed, nanoClock(settings.get(NANO_CLOCK))));
-    builder.applySetting(
-        MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new NodeTenantResolver());
-    builder.addInitiator(new NodeAgnosticRegionFactoryInitiator());
+  }
+
+  private static BalancedRuntime sharedRuntime(Object shared, boolean configured) {
+    if (!(shared instanceof BalancedRuntime runtime)) {
+      throw new BalancedConfigurationException(
+          "Invalid value for setting '"
+              + SharedRuntime.SETTING
+              + "': expected a running dev.balanced.spi.BalancedRuntime, got a "
+              + shared.getClass().getName());
+    }
+    if (configured) {
+      throw new BalancedConfigurationException(
+          "Setting '"
+              + SharedRuntime.SETTING
+              + "' gives a running Balanced, which is configured already; remove the '"
+              + Settings.HIBERNATE_PREFIX
+              + "*' settings, or the shared runtime");
+    }
+    return runtime;
   }
 
   private static LongSupplier nanoClock(Object value) {
@@ -68,15 +109,15 @@ public final class BalancedServiceContributor implements ServiceContributor {
             + value.getClass().getName());
   }
 
-  /** Starts the pools when Hibernate first needs a connection, which is during boot. */
+  /**
+   * Makes the provider (starting the pools) when Hibernate first needs a connection, during boot.
+   */
   private static final class ProviderInitiator
       implements StandardServiceInitiator<MultiTenantConnectionProvider<?>> {
-    private final BalancedConfiguration settings;
-    private final LongSupplier nanoClock;
+    private final Supplier<RoutingConnectionProvider> provider;
 
-    ProviderInitiator(BalancedConfiguration settings, LongSupplier nanoClock) {
-      this.settings = settings;
-      this.nanoClock = nanoClock;
+    ProviderInitiator(Supplier<RoutingConnectionProvider> provider) {
+      this.provider = provider;
     }
 
     @Override
@@ -88,9 +129,7 @@ public final class BalancedServiceContributor implements ServiceContributor {
     @Override
     public MultiTenantConnectionProvider<?> initiateService(
         Map<String, Object> configurationValues, ServiceRegistryImplementor registry) {
-      BalancedRuntime runtime =
-          nanoClock == null ? Bootstrap.start(settings) : Bootstrap.start(settings, nanoClock);
-      return new RoutingConnectionProvider(runtime);
+      return provider.get();
     }
   }
 }

@@ -60,6 +60,16 @@ final class BalancedSessionImpl extends SessionDelegatorBaseImpl implements Bala
     return routing.routeReason();
   }
 
+  /**
+   * Spring sets this for the length of a {@code @Transactional(readOnly = true)} transaction; the
+   * routing refuses writes while it is set.
+   */
+  @Override
+  public void setDefaultReadOnly(boolean readOnly) {
+    super.setDefaultReadOnly(readOnly);
+    routing.readOnlyByDefault(readOnly);
+  }
+
   @Override
   public List<NodeStatus> health() {
     return routing.health();

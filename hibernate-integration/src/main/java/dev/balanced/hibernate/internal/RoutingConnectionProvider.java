@@ -17,7 +17,8 @@ import org.hibernate.service.spi.Stoppable;
  * Treats the primary and each replica as a tenant. A session opened through Balanced carries its
  * routing in its {@link NodeTenant} and gets a routing connection that starts on the tenant's node
  * and moves to the primary when the session writes; any other session (Hibernate's own, schema
- * tools) gets a plain connection to the primary. Owns the pools: {@link #stop()} closes them.
+ * tools) gets a plain connection to the primary. Owns the pools unless a framework shares them:
+ * then {@link #stop()} leaves them to it.
  */
 public final class RoutingConnectionProvider
     implements MultiTenantConnectionProvider<Object>, Stoppable {
@@ -25,8 +26,12 @@ public final class RoutingConnectionProvider
 
   private final transient BalancedRuntime router;
 
-  RoutingConnectionProvider(BalancedRuntime router) {
+  /** Whether {@link #stop()} closes the runtime: not one a framework shares with its DataSource. */
+  private final boolean ownsRuntime;
+
+  RoutingConnectionProvider(BalancedRuntime router, boolean ownsRuntime) {
     this.router = router;
+    this.ownsRuntime = ownsRuntime;
   }
 
   public BalancedRuntime router() {
@@ -128,7 +133,9 @@ public final class RoutingConnectionProvider
 
   @Override
   public void stop() {
-    router.close();
+    if (ownsRuntime) {
+      router.close();
+    }
   }
 
   @Override
