@@ -100,6 +100,22 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void aReplicaOverridesTheInheritedPoolSettingsInEitherSpelling() {
+    runner
+        .withPropertyValues(
+            replica(),
+            "balanced.replicas.r1.hikari.maximumPoolSize=5",
+            "balanced.primary.hikari.minimum-idle=1")
+        .run(
+            context ->
+                assertThat(context.getBean(BalancedRuntime.class).nodes())
+                    .extracting(NodeInfo::maximumPoolSize, NodeInfo::minimumIdle)
+                    .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(3, 1),
+                        org.assertj.core.groups.Tuple.tuple(5, 1)));
+  }
+
+  @Test
   void jdbcTemplateWritesLandOnThePrimary() {
     nodes.executeEverywhere("create table item(id int primary key, name varchar(20))");
     runner
@@ -186,6 +202,17 @@ class AutoConfigurationTest {
                           .counter()
                           .count())
                   .isEqualTo(1.0);
+              // Each node's pool reports through HikariCP's own Micrometer tracker.
+              for (String pool : new String[] {"balanced-primary", "balanced-r1"}) {
+                assertThat(
+                        context
+                            .getBean(MeterRegistry.class)
+                            .find("hikaricp.connections.max")
+                            .tag("pool", pool)
+                            .gauge())
+                    .as(pool)
+                    .isNotNull();
+              }
             });
     runner
         .withPropertyValues(replica())
