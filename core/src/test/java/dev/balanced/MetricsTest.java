@@ -114,8 +114,13 @@ class MetricsTest {
     for (String node : List.of("primary", "r1", "r2")) {
       assertEquals(1.0, registry.get("balanced.node.up").tag("node", node).gauge().value(), node);
       assertNotNull(
-          registry.find("hikaricp.connections").tag("pool", "balanced-" + node).gauge(),
-          "HikariCP's own metrics of " + node + "'s pool");
+          registry
+              .find("hikaricp.connections")
+              .tag("pool", "balanced-" + node)
+              .tag("node", node)
+              .tag("role", node.equals("primary") ? "primary" : "replica")
+              .gauge(),
+          "HikariCP's own metrics of " + node + "'s pool, tagged with the node and its role");
     }
     assertEquals(
         "primary",

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -114,10 +115,19 @@ public final class BalancedMetrics implements BalancedListener, PoolCustomizer {
     return registry;
   }
 
+  /**
+   * Each node's pool reports through HikariCP's own tracker, its meters tagged {@code node} and
+   * {@code role} besides HikariCP's {@code pool}. HikariCP's tracker takes no tags, so it records
+   * into a composite registry of this node alone, whose common tags then reach {@link #registry()}:
+   * no filter is added to the application's registry, which may hold meters already.
+   */
   @Override
   public void customize(String node, boolean primary, HikariConfig config) {
     if (config.getMetricsTrackerFactory() == null && config.getMetricRegistry() == null) {
-      config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+      CompositeMeterRegistry tagged = new CompositeMeterRegistry(registry.config().clock());
+      tagged.config().commonTags("node", node, "role", primary ? "primary" : "replica");
+      tagged.add(registry);
+      config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(tagged));
     }
   }
 
