@@ -153,6 +153,22 @@ class FilterConfigurationTest {
   }
 
   @Test
+  void aFrameworksInitParamsAreCheckedAtOnceAndApplied() {
+    dev.balanced.BalancedConfigurationException unknown =
+        assertThrows(
+            dev.balanced.BalancedConfigurationException.class,
+            () -> BalancedFilter.configured(Map.of("cookiename", "x")));
+    assertTrue(unknown.getMessage().contains("'cookiename'"), unknown.getMessage());
+    assertThrows(
+        dev.balanced.BalancedConfigurationException.class,
+        () -> BalancedFilter.configured(Map.of("cookieName", "a b")));
+    BalancedFilter filter =
+        BalancedFilter.configured(Map.of("cookieName", "rw", "primaryPaths", "/admin"));
+    assertEquals("rw", filter.settings().cookieName());
+    assertEquals(List.of("/admin"), filter.settings().primaryPaths());
+  }
+
+  @Test
   void aWebApplicationWithABadInitParamDoesNotStart() {
     IllegalStateException e =
         assertThrows(
