@@ -19,6 +19,7 @@ import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCusto
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
@@ -28,13 +29,15 @@ import org.springframework.core.env.Environment;
  * the {@code DataSource} bean and Hibernate share, started from {@code spring.datasource.*} and
  * {@code balanced.*}. Runs before Boot's own DataSource configuration, which then backs off, so no
  * second pool opens to the primary. An application that defines its own {@code DataSource} bean
- * keeps it, and Balanced stays out of the way.
+ * keeps it, and one that excludes Boot's DataSource auto-configuration gets none: Balanced stays
+ * out of the way of both.
  */
 @AutoConfiguration(
     before = DataSourceAutoConfiguration.class,
     beforeName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
 @ConditionalOnClass({BalancedDataSource.class, DataSource.class})
 @ConditionalOnMissingBean(DataSource.class)
+@Conditional(OnDataSourceAutoConfigurationKept.class)
 @EnableConfigurationProperties({BalancedProperties.class, DataSourceProperties.class})
 public class BalancedAutoConfiguration {
 
