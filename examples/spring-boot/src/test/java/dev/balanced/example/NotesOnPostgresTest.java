@@ -60,6 +60,8 @@ class NotesOnPostgresTest {
     registry.add("balanced.replicas.replica1.url", () -> cluster.standby(1).jdbcUrl());
     registry.add("balanced.consistency", () -> "lsn");
     registry.add("balanced.replica-retry-seconds", () -> "1");
+    // TurboGears' ?m=1: the filter's settings under balanced.web.*.
+    registry.add("balanced.web.master-params", () -> "m");
   }
 
   @BeforeEach
@@ -127,6 +129,8 @@ class NotesOnPostgresTest {
         .isLessThan(countOn(cluster.primary()));
     assertThat(Long.parseLong(get(browser, "/admin/count").body()))
         .isEqualTo(countOn(cluster.primary()));
+    // The master parameter (balanced.web.master-params=m) sends a request to the primary.
+    assertThat(get(browser, "/notes/" + id + "?m=1").statusCode()).isEqualTo(200);
   }
 
   @Test
