@@ -20,7 +20,8 @@ import org.hibernate.service.spi.ServiceRegistryImplementor;
  * Switches Balanced on when any {@code hibernate.balanced.*} setting is present, and leaves
  * Hibernate untouched otherwise. Validates every one of them before anything starts (the primary
  * URL is required), and Hibernate's own connection settings against them, then contributes the
- * connection provider, the tenant resolver and the cache-key fix.
+ * connection provider, the tenant resolver, the cache-key fix and the recognition of MariaDB behind
+ * MySQL Connector/J.
  */
 public final class BalancedServiceContributor implements ServiceContributor {
 
@@ -60,6 +61,7 @@ public final class BalancedServiceContributor implements ServiceContributor {
     builder.applySetting(
         MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new NodeTenantResolver());
     builder.addInitiator(new NodeAgnosticRegionFactoryInitiator());
+    builder.addInitiator(new BalancedDialectResolverInitiator());
   }
 
   private static void refuseConflictingProviders(Map<String, Object> settings) {
