@@ -149,10 +149,39 @@ class ConsistencyConfigurationTest {
   // ---- consistency ----------------------------------------------------------------------------
 
   @Test
-  void lsnModeNeedsAPostgresqlPrimary() {
-    String message =
-        failure(settings("balanced.consistency", "lsn", "balanced.token_secret", SECRET));
-    assertMentions(message, "balanced.consistency", "PostgreSQL", "balanced.primary.url");
+  void positionModeNeedsAPostgresqlOrMariaDbPrimary() {
+    for (String mode : new String[] {"lsn", "position"}) {
+      String message =
+          failure(settings("balanced.consistency", mode, "balanced.token_secret", SECRET));
+      assertMentions(
+          message,
+          "balanced.consistency",
+          "[" + mode + "]",
+          "PostgreSQL",
+          "MariaDB",
+          "balanced.primary.url",
+          "consistency=time");
+    }
+  }
+
+  @Test
+  void positionModeIsAcceptedForEveryUrlThatMayReachPostgresqlOrMariaDb() {
+    for (String url :
+        new String[] {
+          "jdbc:postgresql://db/shop",
+          "jdbc:mariadb://db/shop",
+          "jdbc:mysql://db/shop",
+          "jdbc:aws-wrapper:postgresql://db/shop"
+        }) {
+      BalancedSettings parsed =
+          BalancedSettings.parse(
+              settings(
+                  "balanced.consistency", "position",
+                  "balanced.token_secret", SECRET,
+                  "balanced.primary.url", url),
+              "balanced.");
+      assertEquals(Consistency.POSITION, parsed.consistency().mode(), url);
+    }
   }
 
   @Test
@@ -161,7 +190,7 @@ class ConsistencyConfigurationTest {
         settings(
             "balanced.consistency", "lsn",
             "balanced.token_secret", SECRET,
-            "balanced.primary.url", "jdbc:mysql://app:url-password-123@db/shop?password=p-456");
+            "balanced.primary.url", "jdbc:sqlserver://app:url-password-123@db/shop?password=p-456");
     BalancedConfigurationException e =
         assertThrows(
             BalancedConfigurationException.class,
@@ -194,7 +223,7 @@ class ConsistencyConfigurationTest {
   @Test
   void anUnknownModeIsRefusedWithTheChoices() {
     String message = failure(settings("balanced.consistency", "eventual"));
-    assertMentions(message, "balanced.consistency", "eventual", "session | time | lsn");
+    assertMentions(message, "balanced.consistency", "eventual", "session | time | position | lsn");
   }
 
   @Test

@@ -194,14 +194,15 @@ class DataSourceConfigurationTest {
   }
 
   @Test
-  void aLagLimitNeedsAPostgresqlPrimary() {
+  void aLagLimitNeedsAPostgresqlOrMariaDbPrimary() {
     assertMentions(
         failure(settings("balanced.max_replica_lag_ms", "5000")),
         "'balanced.max_replica_lag_ms'",
         "[5000]",
         "PostgreSQL",
+        "MariaDB",
         "'balanced.primary.url'",
-        "expected a jdbc:postgresql: URL, or 0");
+        "or 0 (no lag limit)");
   }
 
   @Test

@@ -86,7 +86,7 @@ public final class Settings {
           "max_replica_lag_ms",
           0,
           0,
-          "PostgreSQL: a replica further behind the primary than this is left out of the selection"
+          "PostgreSQL, MariaDB: a replica further behind the primary than this is left out of the selection"
               + " until it has caught up, measured every replica_lag_check_ms. 0 measures nothing"
               + " and never leaves a replica out for lag.");
 
@@ -104,8 +104,9 @@ public final class Settings {
           Consistency.SESSION,
           Consistency.class,
           "How read-your-writes is carried across units of work: session (only the pin inside a"
-              + " context), time (the primary serves reads for pin_seconds after a write) or lsn"
-              + " (a replica serves reads once it has replayed the write).");
+              + " context), time (the primary serves reads for pin_seconds after a write) or position"
+              + " (a replica serves reads once it has applied the write, by WAL position on"
+              + " PostgreSQL and GTID on MariaDB; lsn is another name for it).");
 
   public static final Setting<Integer> PIN_SECONDS =
       Setting.integer(
@@ -120,7 +121,7 @@ public final class Settings {
           "lsn_wait_ms",
           0,
           0,
-          "consistency=lsn: how long a unit of work may wait for a replica to replay the write it"
+          "consistency=position: how long a unit of work may wait for a replica to apply the write it"
               + " must see before reading from the primary instead.");
 
   public static final Setting<Integer> LSN_REFRESH_MS =
@@ -128,7 +129,7 @@ public final class Settings {
           "lsn_refresh_ms",
           10,
           0,
-          "consistency=lsn: how often at most a replica that looks behind is asked for its replay"
+          "consistency=position: how often at most a replica that looks behind is asked for its"
               + " position; units of work in between take the last answer. 0 asks every time.");
 
   public static final Setting<Integer> TOKEN_TTL_SECONDS =
@@ -136,7 +137,7 @@ public final class Settings {
           "token_ttl_seconds",
           300,
           1,
-          "consistency=lsn: how long a consistency token is honoured after it was issued.");
+          "consistency=position: how long a consistency token is honoured after it was issued.");
 
   public static final Setting<String> TOKEN_SECRET =
       Setting.secret(

@@ -32,8 +32,9 @@ public class BalancedProperties {
 
   /**
    * How read-your-writes is carried across units of work: session (only the pin inside a context),
-   * time (the primary serves reads for pin-seconds after a write) or lsn (a replica serves reads
-   * once it has replayed the write).
+   * time (the primary serves reads for pin-seconds after a write) or position (a replica serves
+   * reads once it has applied the write, by WAL position on PostgreSQL and GTID on MariaDB; lsn is
+   * another name for it).
    */
   private Consistency consistency = Consistency.SESSION;
 
@@ -63,23 +64,23 @@ public class BalancedProperties {
   private int pinSeconds = 15;
 
   /**
-   * consistency=lsn: how long a unit of work may wait for a replica to replay the write it must see
-   * before reading from the primary instead.
+   * consistency=position: how long a unit of work may wait for a replica to apply the write it must
+   * see before reading from the primary instead.
    */
   private int lsnWaitMs = 0;
 
   /**
-   * consistency=lsn: how often at most a replica that looks behind is asked for its replay
-   * position; units of work in between take the last answer. 0 asks every time.
+   * consistency=position: how often at most a replica that looks behind is asked for its position;
+   * units of work in between take the last answer. 0 asks every time.
    */
   private int lsnRefreshMs = 10;
 
-  /** consistency=lsn: how long a consistency token is honoured after it was issued. */
+  /** consistency=position: how long a consistency token is honoured after it was issued. */
   private int tokenTtlSeconds = 300;
 
   /**
-   * The HMAC-SHA256 key that signs consistency tokens; required by consistency=time and lsn, at
-   * least 32 characters, the same on every instance that shares tokens.
+   * The HMAC-SHA256 key that signs consistency tokens; required by consistency=time and position,
+   * at least 32 characters, the same on every instance that shares tokens.
    */
   private String tokenSecret;
 

@@ -4,6 +4,7 @@ import dev.balanced.BalancedConfigurationException;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningMode;
 import dev.balanced.events.BalancedListener;
+import dev.balanced.internal.position.PositionDatabases;
 import dev.balanced.spi.BalancedConfiguration;
 import dev.balanced.spi.Consistency;
 import dev.balanced.spi.FunctionName;
@@ -149,7 +150,7 @@ public record BalancedSettings(
             source.get(Settings.WRITE_FUNCTIONS),
             ListenerSettings.listeners(rawSettings, source));
     settings.checkWeights();
-    settings.checkLagNeedsPostgres();
+    settings.checkLagNeedsPositions();
     // Every way Balanced starts (Hibernate, BalancedDataSource) comes through here, and from here
     // on its log matters.
     Slf4jProviderCheck.warnOnceIfUnbound();
@@ -224,16 +225,20 @@ public record BalancedSettings(
                 + secret.length());
       }
     }
-    if (mode == Consistency.LSN && !primary.url().startsWith("jdbc:postgresql:")) {
+    if (mode.byPosition() && !PositionDatabases.mayHavePositions(primary.url())) {
       throw new BalancedConfigurationException(
-          "Invalid value [lsn] for setting '"
+          "Invalid value ["
+              + mode.name().toLowerCase(Locale.ROOT)
+              + "] for setting '"
               + modeKey
-              + "': WAL positions (LSNs) need PostgreSQL, but '"
+              + "': replication positions need "
+              + PositionDatabases.SUPPORTED
+              + ", but '"
               + primary.keyPrefix()
               + Settings.URL.key()
               + "' is ["
               + Secrets.maskUrl(primary.url())
-              + "]; expected a jdbc:postgresql: URL, or consistency=time");
+              + "]; expected such a URL, or consistency=time");
     }
     return new ConsistencySettings(
         mode,
@@ -272,21 +277,23 @@ public record BalancedSettings(
         hikari);
   }
 
-  /** Replicas' lag is measured in WAL positions, which only PostgreSQL has. */
-  private void checkLagNeedsPostgres() {
-    if (maxReplicaLagMs > 0 && !primary.url().startsWith("jdbc:postgresql:")) {
+  /** Replicas' lag is measured in replication positions: PostgreSQL's WAL, MariaDB's GTID. */
+  private void checkLagNeedsPositions() {
+    if (maxReplicaLagMs > 0 && !PositionDatabases.mayHavePositions(primary.url())) {
       throw new BalancedConfigurationException(
           "Invalid value ["
               + maxReplicaLagMs
               + "] for setting '"
               + prefix
               + Settings.MAX_REPLICA_LAG_MS.key()
-              + "': replica lag is measured in WAL positions, which need PostgreSQL, but '"
+              + "': replica lag is measured in replication positions, which need "
+              + PositionDatabases.SUPPORTED
+              + ", but '"
               + primary.keyPrefix()
               + Settings.URL.key()
               + "' is ["
               + Secrets.maskUrl(primary.url())
-              + "]; expected a jdbc:postgresql: URL, or 0 (no lag limit)");
+              + "]; expected such a URL, or 0 (no lag limit)");
     }
   }
 

@@ -1,22 +1,25 @@
 package dev.balanced.internal.consistency;
 
-import dev.balanced.internal.position.Lsn;
+import dev.balanced.internal.position.ReplicationPosition;
 
 /**
  * What a unit of work must see from earlier ones: the writes of a database set up to a time or a
- * WAL position. Immutable; {@link TokenCodec} turns it into a signed string.
+ * replication position. Immutable; {@link TokenCodec} turns it into a signed string.
  *
  * @param databaseSet the database set it belongs to (a token is foreign to any other)
  * @param pinnedUntilMillis until when reads go to the primary (time mode), 0 for none
- * @param lsn the WAL position a replica must have replayed (lsn mode), 0 for none
+ * @param position what a replica must have applied (position mode), {@link
+ *     ReplicationPosition#NONE} for nothing
  * @param expiresAtMillis after this the token grants nothing
  */
 public record ConsistencyToken(
-    String databaseSet, long pinnedUntilMillis, long lsn, long expiresAtMillis) {
+    String databaseSet,
+    long pinnedUntilMillis,
+    ReplicationPosition position,
+    long expiresAtMillis) {
 
   /**
-   * The stricter of both: the later pin, the later position (WAL positions are unsigned: a signed
-   * maximum would take a position past 7FFFFFFF/FFFFFFFF for an early one), the later expiry.
+   * The stricter of both: the later pin, the further position (per GTID domain), the later expiry.
    */
   ConsistencyToken merge(ConsistencyToken other) {
     if (other == null) {
@@ -25,7 +28,7 @@ public record ConsistencyToken(
     return new ConsistencyToken(
         databaseSet,
         Math.max(pinnedUntilMillis, other.pinnedUntilMillis),
-        Lsn.reached(lsn, other.lsn) ? lsn : other.lsn,
+        position.furthest(other.position),
         Math.max(expiresAtMillis, other.expiresAtMillis));
   }
 }

@@ -4,8 +4,8 @@ import dev.balanced.events.TokenDecision.Outcome;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.ConsistencySettings;
 import dev.balanced.internal.events.Events;
-import dev.balanced.internal.position.Lsn;
-import dev.balanced.internal.position.WalPositions;
+import dev.balanced.internal.position.PositionSource;
+import dev.balanced.internal.position.ReplicationPosition;
 import dev.balanced.internal.topology.Node;
 import dev.balanced.internal.topology.ReadNodeChooser;
 import dev.balanced.internal.topology.ReplicaPositions;
@@ -13,8 +13,8 @@ import dev.balanced.internal.topology.Topology;
 import dev.balanced.spi.Consistency;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +33,14 @@ public final class ReadYourWrites {
 
   private final ReadNodeChooser chooser;
 
+  /** How positions are read (position mode only). */
+  private final PositionSource positions;
+
   /** Where a replica was last seen: no round trip. */
-  private final ToLongFunction<Node> cachedPosition;
+  private final Function<Node, ReplicationPosition> cachedPosition;
 
   /** Where a replica is: asked unless someone asked within {@code lsn_refresh_ms}. */
-  private final ToLongFunction<Node> askedPosition;
+  private final Function<Node, ReplicationPosition> askedPosition;
 
   private final LongSupplier clock;
   private final Events events;
@@ -55,6 +58,7 @@ public final class ReadYourWrites {
     this.primary = topology.primary();
     this.chooser = topology.chooser();
     ReplicaPositions positions = topology.positions();
+    this.positions = positions.source();
     long refreshNanos = this.settings.lsnRefreshMs() * 1_000_000L;
     this.cachedPosition = positions::cached;
     this.askedPosition = replica -> positions.refresh(replica, refreshNanos);
@@ -81,14 +85,14 @@ public final class ReadYourWrites {
     if (requirement.pinnedUntilMillis() > now) {
       return told(Outcome.HONOURED_PRIMARY, primary, 0);
     }
-    if (requirement.lsn() != 0) {
-      return caughtUp(selected, requirement.lsn());
+    if (!requirement.position().isNone()) {
+      return caughtUp(selected, requirement.position());
     }
     return selected;
   }
 
-  private Node caughtUp(Node selected, long lsn) {
-    Node known = chooser.caughtUp(selected, lsn, cachedPosition);
+  private Node caughtUp(Node selected, ReplicationPosition required) {
+    Node known = chooser.caughtUp(selected, required, cachedPosition);
     if (known != null) {
       return told(Outcome.HONOURED_REPLICA, known, 0);
     }
@@ -97,7 +101,7 @@ public final class ReadYourWrites {
     while (true) {
       // A replica that is down is not asked (that would cost its pool's connection timeout), nor
       // one too far behind to be given reads.
-      Node caughtUp = chooser.caughtUp(selected, lsn, askedPosition);
+      Node caughtUp = chooser.caughtUp(selected, required, askedPosition);
       if (caughtUp != null) {
         return waitStart == 0
             ? told(Outcome.HONOURED_REPLICA, caughtUp, 0)
@@ -107,8 +111,8 @@ public final class ReadYourWrites {
       if (remaining <= 0) {
         if (LOG.isDebugEnabled()) {
           LOG.debug(
-              "no replica has replayed {} (waited {} ms): reading from the primary",
-              Lsn.format(lsn),
+              "no replica has applied {} (waited {} ms): reading from the primary",
+              required,
               settings.lsnWaitMs());
         }
         return waitStart == 0
@@ -136,7 +140,7 @@ public final class ReadYourWrites {
 
   /**
    * Records that {@code context} committed writes on the primary, through {@code
-   * primaryConnection}, which is still open: in lsn mode its WAL position is read now, after the
+   * primaryConnection}, which is still open: in position mode its position is read now, after the
    * commit.
    */
   public void afterCommit(ContextState context, Connection primaryConnection) {
@@ -149,26 +153,31 @@ public final class ReadYourWrites {
     }
     long now = clock.getAsLong();
     ConsistencyToken written =
-        settings.mode() == Consistency.TIME ? pinnedFrom(now) : lsnWritten(primaryConnection, now);
+        settings.mode() == Consistency.TIME
+            ? pinnedFrom(now)
+            : positionWritten(primaryConnection, now);
     consistency.recordCommit(codec, written);
   }
 
   /**
-   * The write's WAL position. The data is committed already, so failing to read the position must
-   * not look like a failed commit: the token then keeps the writer on the primary for {@code
+   * The write's position. The data is committed already, so failing to read the position must not
+   * look like a failed commit: the token then keeps the writer on the primary for {@code
    * pin_seconds} instead, as time mode would.
    */
-  private ConsistencyToken lsnWritten(Connection primaryConnection, long now) {
+  private ConsistencyToken positionWritten(Connection primaryConnection, long now) {
     try {
+      ReplicationPosition written = positions.committed(primaryConnection);
+      if (written.isEmpty()) {
+        // MariaDB without a binary log: nothing a replica could be asked to have reached.
+        throw new SQLException("the primary reports no position (is its binary log on?)");
+      }
       return new ConsistencyToken(
-          codec.databaseSet(),
-          0,
-          WalPositions.written(primaryConnection),
-          now + settings.tokenTtlSeconds() * 1000L);
+          codec.databaseSet(), 0, written, now + settings.tokenTtlSeconds() * 1000L);
     } catch (SQLException | RuntimeException e) {
       LOG.warn(
-          "cannot read the primary's WAL position after a commit ({}); the writer reads from the"
+          "cannot read the primary's {} after a commit ({}); the writer reads from the"
               + " primary for {} s instead",
+          positions.describe(),
           e.getMessage(),
           settings.pinSeconds());
       return pinnedFrom(now);
@@ -178,6 +187,6 @@ public final class ReadYourWrites {
   /** Reads on the primary for {@code pin_seconds} from {@code now}. */
   private ConsistencyToken pinnedFrom(long now) {
     long until = now + settings.pinSeconds() * 1000L;
-    return new ConsistencyToken(codec.databaseSet(), until, 0, until);
+    return new ConsistencyToken(codec.databaseSet(), until, ReplicationPosition.NONE, until);
   }
 }

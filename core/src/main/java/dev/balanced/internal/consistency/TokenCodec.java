@@ -1,10 +1,12 @@
 package dev.balanced.internal.consistency;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.balanced.events.TokenDecision.Outcome;
 import dev.balanced.internal.events.Events;
+import dev.balanced.internal.position.ReplicationPosition;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -56,12 +58,18 @@ public final class TokenCodec {
     return databaseSet;
   }
 
-  /** The wire form of a token; short field names keep cookies small. */
+  /**
+   * The wire form of a token; short field names keep cookies small. A position is a WAL position
+   * ({@code l}, a number) or a GTID list ({@code g}, only when there is one, so tokens of
+   * PostgreSQL and time mode read as before).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Payload(
       @JsonProperty("v") int version,
       @JsonProperty("s") String databaseSet,
       @JsonProperty("u") long pinnedUntilMillis,
       @JsonProperty("l") long lsn,
+      @JsonProperty("g") String gtids,
       @JsonProperty("e") long expiresAtMillis) {}
 
   public String encode(ConsistencyToken token) {
@@ -72,7 +80,10 @@ public final class TokenCodec {
                   VERSION,
                   token.databaseSet(),
                   token.pinnedUntilMillis(),
-                  token.lsn(),
+                  token.position().lsn(),
+                  token.position().kind() == ReplicationPosition.Kind.GTID
+                      ? token.position().toString()
+                      : null,
                   token.expiresAtMillis()));
       String body = BASE64.encodeToString(json);
       return body + "." + BASE64.encodeToString(sign(body));
@@ -134,11 +145,21 @@ public final class TokenCodec {
     if (payload.pinnedUntilMillis() < 0) {
       return refuse("negative pin time", Outcome.IGNORED_MALFORMED);
     }
+    ReplicationPosition position;
+    if (payload.gtids() == null) {
+      position = ReplicationPosition.wal(payload.lsn());
+    } else if (payload.lsn() != 0) {
+      return refuse("both a WAL and a GTID position", Outcome.IGNORED_MALFORMED);
+    } else {
+      // Checked here, strictly: nothing in a token reaches SQL unparsed.
+      try {
+        position = ReplicationPosition.gtids(payload.gtids());
+      } catch (IllegalArgumentException e) {
+        return refuse("its GTID position is malformed", Outcome.IGNORED_MALFORMED);
+      }
+    }
     return new ConsistencyToken(
-        payload.databaseSet(),
-        payload.pinnedUntilMillis(),
-        payload.lsn(),
-        payload.expiresAtMillis());
+        payload.databaseSet(), payload.pinnedUntilMillis(), position, payload.expiresAtMillis());
   }
 
   /**

@@ -10,8 +10,30 @@ import java.sql.Statement;
  * or flushed, and how far a standby has replayed. 0 is PostgreSQL's invalid position, which no
  * server reports as one it has reached.
  */
-public final class WalPositions {
+public final class WalPositions implements PositionSource {
+  public static final WalPositions SOURCE = new WalPositions();
+
   private WalPositions() {}
+
+  @Override
+  public String describe() {
+    return "WAL position";
+  }
+
+  @Override
+  public ReplicationPosition committed(Connection primary) throws SQLException {
+    return ReplicationPosition.wal(written(primary));
+  }
+
+  @Override
+  public ReplicationPosition primaryPosition(Connection primary) throws SQLException {
+    return ReplicationPosition.wal(flushed(primary));
+  }
+
+  @Override
+  public ReplicationPosition applied(Connection replica) throws SQLException {
+    return ReplicationPosition.wal(replayed(replica));
+  }
 
   /** Where the primary has written WAL: a transaction committed on this connection is there. */
   public static long written(Connection primary) throws SQLException {

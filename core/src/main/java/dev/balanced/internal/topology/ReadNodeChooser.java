@@ -1,11 +1,11 @@
 package dev.balanced.internal.topology;
 
-import dev.balanced.internal.position.Lsn;
+import dev.balanced.internal.position.ReplicationPosition;
 import dev.balanced.spi.SelectorKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.ToLongFunction;
+import java.util.function.Function;
 
 /**
  * Which node serves a unit of work's reads: the one place that weighs the replica selector, each
@@ -128,14 +128,17 @@ public final class ReadNodeChooser {
    * none has. {@code positionOf} says where a replica is (a cached answer, or a new one): it is
    * asked only of replicas that could be chosen.
    */
-  public Node caughtUp(Node preferred, long position, ToLongFunction<Node> positionOf) {
-    if (Lsn.reached(positionOf.applyAsLong(preferred), position)) {
+  public Node caughtUp(
+      Node preferred,
+      ReplicationPosition position,
+      Function<Node, ReplicationPosition> positionOf) {
+    if (positionOf.apply(preferred).reached(position)) {
       return preferred;
     }
     for (Node replica : servingReplicas) {
       if (replica != preferred
           && replica.isUsable()
-          && Lsn.reached(positionOf.applyAsLong(replica), position)) {
+          && positionOf.apply(replica).reached(position)) {
         return replica;
       }
     }

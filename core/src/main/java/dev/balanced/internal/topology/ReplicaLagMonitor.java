@@ -1,6 +1,6 @@
 package dev.balanced.internal.topology;
 
-import dev.balanced.internal.position.WalPositions;
+import dev.balanced.internal.position.ReplicationPosition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every {@code replica_lag_check_ms}, on a daemon thread of its own, reads the primary's WAL
- * position and each replica's replay position, and tells each replica how far behind it is ({@link
- * Node#lagMeasured}). A replica that cannot be measured keeps its last verdict; one known to be
- * unreachable, or whose connections are all in use, is not asked, which would wait out its pool's
- * connection timeout and leave every other replica unmeasured meanwhile.
+ * Every {@code replica_lag_check_ms}, on a daemon thread of its own, reads the primary's position
+ * and each replica's (WAL on PostgreSQL, GTID on MariaDB), and tells each replica how far behind it
+ * is ({@link Node#lagMeasured}). A replica that cannot be measured keeps its last verdict; one
+ * known to be unreachable, or whose connections are all in use, is not asked, which would wait out
+ * its pool's connection timeout and leave every other replica unmeasured meanwhile.
  */
 final class ReplicaLagMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
@@ -29,7 +29,7 @@ final class ReplicaLagMonitor implements AutoCloseable {
   private final LongSupplier nanoClock;
   private final int maxLagMs;
   private final int readTimeoutMs;
-  private final WalTimeline timeline;
+  private final PositionTimeline timeline;
   private final ScheduledExecutorService thread;
 
   private final long checkNanos;
@@ -58,7 +58,7 @@ final class ReplicaLagMonitor implements AutoCloseable {
     this.checkNanos = TimeUnit.MILLISECONDS.toNanos(checkMs);
     // A server that stops answering mid-query must not stop the measuring of the others for good.
     this.readTimeoutMs = Math.max(1000, 2 * checkMs);
-    this.timeline = new WalTimeline(TimeUnit.MILLISECONDS.toNanos(maxLagMs + 2L * checkMs));
+    this.timeline = new PositionTimeline(TimeUnit.MILLISECONDS.toNanos(maxLagMs + 2L * checkMs));
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             work -> {
@@ -103,15 +103,15 @@ final class ReplicaLagMonitor implements AutoCloseable {
       }
       try {
         // Read-your-writes may have asked the replica moments ago: its answer saves a round trip.
-        long replayed = positions.latest(replica, checkNanos / 2, readTimeoutMs);
-        // 0: not a standby (promoted, or not replicating by WAL); nothing to be behind on.
-        long lagNanos = replayed == 0 ? 0 : timeline.lagNanos(nanoClock.getAsLong(), replayed);
+        ReplicationPosition applied = positions.latest(replica, checkNanos / 2, readTimeoutMs);
+        // None: not a standby (a promoted PostgreSQL server); nothing to be behind on.
+        long lagNanos = applied.isNone() ? 0 : timeline.lagNanos(nanoClock.getAsLong(), applied);
         replica.lagMeasured(TimeUnit.NANOSECONDS.toMillis(lagNanos), maxLagMs);
         unreadable.remove(replica);
       } catch (SQLException | IllegalArgumentException e) {
         if (unreadable.add(replica)) {
           LOG.warn(
-              "cannot read the replay position of replica {}, which keeps its last verdict"
+              "cannot read the replication position of replica {}, which keeps its last verdict"
                   + " ({}) until it can be: {}",
               replica.name(),
               replica.isBehind() ? "behind" : "not behind",
@@ -130,10 +130,10 @@ final class ReplicaLagMonitor implements AutoCloseable {
       return false;
     }
     try {
-      long flushed;
+      ReplicationPosition flushed;
       try (Connection connection = primary.connect()) {
         connection.setNetworkTimeout(Runnable::run, readTimeoutMs);
-        flushed = WalPositions.flushed(connection);
+        flushed = positions.source().primaryPosition(connection);
       }
       primaryObservedAt = nanoClock.getAsLong();
       timeline.observe(primaryObservedAt, flushed);
@@ -142,7 +142,7 @@ final class ReplicaLagMonitor implements AutoCloseable {
     } catch (SQLException | IllegalArgumentException e) {
       if (!primaryFailing) {
         LOG.warn(
-            "cannot read the primary's WAL position, so replica lag is not measured until it can"
+            "cannot read the primary's replication position, so replica lag is not measured until it can"
                 + " be; replicas keep their last verdicts: {}",
             e.getMessage());
       }

@@ -1,19 +1,20 @@
 package dev.balanced.internal.topology;
 
-import dev.balanced.internal.position.Lsn;
-import dev.balanced.internal.position.WalPositions;
+import dev.balanced.internal.position.PositionSource;
+import dev.balanced.internal.position.ReplicationPosition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where each replica has replayed the primary's WAL to, for everyone who asks: the lag monitor and
- * read-your-writes in {@code lsn} mode share one cache and one question per replica, so a replica
- * asked by one is not asked again by the other within its interval.
+ * How far each replica has applied the primary's changes (WAL or GTID position), for everyone who
+ * asks: the lag monitor and read-your-writes by position share one cache and one question per
+ * replica, so a replica asked by one is not asked again by the other within its interval.
  *
  * <p>Positions only grow, so a cached position that already reaches what a reader needs settles the
  * question without a round trip; only a replica that looks behind is asked again, and at most once
@@ -24,11 +25,14 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaPositions {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.consistency");
 
-  /** The furthest position each replica was seen at: what a reader may rely on. */
-  private final AtomicLongArray furthest;
+  /** How positions are read; null when nothing needs them (then nobody asks). */
+  private final PositionSource source;
 
-  /** Each replica's last answer as it was: 0 once it is no longer a standby (promoted). */
-  private final AtomicLongArray latest;
+  /** The furthest position each replica was seen at: what a reader may rely on. */
+  private final AtomicReferenceArray<ReplicationPosition> furthest;
+
+  /** Each replica's last answer as it was: none once it is no longer a standby (promoted). */
+  private final AtomicReferenceArray<ReplicationPosition> latest;
 
   /** The clock's time at which each replica was last asked, and last answered. */
   private final AtomicLongArray askedAt;
@@ -42,15 +46,16 @@ public final class ReplicaPositions {
 
   private final LongAdder[] cacheAnswers;
 
-  ReplicaPositions(int nodeCount, LongSupplier nanoClock) {
+  ReplicaPositions(int nodeCount, PositionSource source, LongSupplier nanoClock) {
+    this.source = source;
     this.asks = new LongAdder[nodeCount];
     this.cacheAnswers = new LongAdder[nodeCount];
     for (int i = 0; i < nodeCount; i++) {
       asks[i] = new LongAdder();
       cacheAnswers[i] = new LongAdder();
     }
-    this.furthest = new AtomicLongArray(nodeCount);
-    this.latest = new AtomicLongArray(nodeCount);
+    this.furthest = new AtomicReferenceArray<>(nodeCount);
+    this.latest = new AtomicReferenceArray<>(nodeCount);
     this.askedAt = new AtomicLongArray(nodeCount);
     this.answeredAt = new AtomicLongArray(nodeCount);
     this.nanoClock = nanoClock;
@@ -58,14 +63,21 @@ public final class ReplicaPositions {
     for (int i = 0; i < nodeCount; i++) {
       askedAt.set(i, never);
       answeredAt.set(i, never);
+      furthest.set(i, ReplicationPosition.NONE);
+      latest.set(i, ReplicationPosition.NONE);
     }
   }
 
+  /** How positions are read, or null when nothing needs them. */
+  public PositionSource source() {
+    return source;
+  }
+
   /**
-   * The furthest position {@code node} was seen to have replayed, 0 if never; a question the cache
-   * answers without a round trip.
+   * The furthest position {@code node} was seen to have applied, none if never; a question the
+   * cache answers without a round trip.
    */
-  public long cached(Node node) {
+  public ReplicationPosition cached(Node node) {
     cacheAnswers[node.index()].increment();
     return furthest.get(node.index());
   }
@@ -85,7 +97,7 @@ public final class ReplicaPositions {
    * than {@code intervalNanos} ago by anyone (then, and on failure, what was known). Of concurrent
    * callers, one asks.
    */
-  public long refresh(Node node, long intervalNanos) {
+  public ReplicationPosition refresh(Node node, long intervalNanos) {
     int index = node.index();
     long now = nanoClock.getAsLong();
     long last = askedAt.get(index);
@@ -107,10 +119,10 @@ public final class ReplicaPositions {
    * For the lag monitor: {@code node}'s latest answer if it came less than {@code maxAgeNanos} ago
    * (read-your-writes may just have asked), else a new one, read within {@code timeoutMs}.
    *
-   * @return the position as the replica reported it: 0 when it is not a standby
+   * @return the position as the replica reported it: none when it is not a standby
    * @throws SQLException when it cannot be asked; what was known stays
    */
-  long latest(Node node, long maxAgeNanos, int timeoutMs) throws SQLException {
+  ReplicationPosition latest(Node node, long maxAgeNanos, int timeoutMs) throws SQLException {
     int index = node.index();
     if (nanoClock.getAsLong() - answeredAt.get(index) < maxAgeNanos) {
       cacheAnswers[index].increment();
@@ -120,25 +132,27 @@ public final class ReplicaPositions {
     return ask(node, timeoutMs);
   }
 
-  private long ask(Node node, int timeoutMs) throws SQLException {
+  private ReplicationPosition ask(Node node, int timeoutMs) throws SQLException {
     asks[node.index()].increment();
-    long position;
+    ReplicationPosition position;
     try (Connection connection = node.connect()) {
       if (timeoutMs > 0) {
         connection.setNetworkTimeout(Runnable::run, timeoutMs);
       }
-      position = WalPositions.replayed(connection);
+      position = source.applied(connection);
     }
     int index = node.index();
     latest.set(index, position);
     answeredAt.set(index, nanoClock.getAsLong());
-    long known;
+    ReplicationPosition known;
+    ReplicationPosition next;
     do {
       known = furthest.get(index);
-      if (Lsn.reached(known, position)) {
+      next = known.furthest(position);
+      if (next == known) {
         break;
       }
-    } while (!furthest.compareAndSet(index, known, position));
+    } while (!furthest.compareAndSet(index, known, next));
     return position;
   }
 }

@@ -111,7 +111,9 @@ public final class Topology implements AutoCloseable {
                   listener));
         }
       }
-      ReplicaPositions positions = new ReplicaPositions(replicas.size() + 1, nanoClock);
+      ReplicaPositions positions =
+          new ReplicaPositions(
+              replicas.size() + 1, PositionSources.choose(settings, primary), nanoClock);
       ReplicaLagMonitor lagMonitor =
           settings.maxReplicaLagMs() > 0 && !replicas.isEmpty()
               ? ReplicaLagMonitor.start(

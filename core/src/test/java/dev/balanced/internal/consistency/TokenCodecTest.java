@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.balanced.internal.position.ReplicationPosition;
 import dev.balanced.testing.CapturedLog;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -43,11 +44,12 @@ class TokenCodecTest {
   private static final long EXPIRES = NOW + 3_600_000L;
   private static final long PINNED_UNTIL = NOW + 15_000L;
   private static final long LSN = 0x16_B374D848L;
+  private static final ReplicationPosition POSITION = ReplicationPosition.wal(LSN);
 
   private static final String SET = TokenCodec.databaseSetId(PRIMARY_URL);
   private static final TokenCodec CODEC = new TokenCodec(SET, SECRET);
   private static final ConsistencyToken TOKEN =
-      new ConsistencyToken(SET, PINNED_UNTIL, LSN, EXPIRES);
+      new ConsistencyToken(SET, PINNED_UNTIL, POSITION, EXPIRES);
   private static final String VALID = CODEC.encode(TOKEN);
 
   // ---- round trip ----------------------------------------------------------------------------
@@ -67,9 +69,11 @@ class TokenCodecTest {
   @Test
   void extremeValuesSurviveTheRoundTrip() {
     // A WAL position above 2^63 is a negative long; it must come back unchanged.
-    ConsistencyToken extreme = new ConsistencyToken(SET, 0, 0xFFFFFFFF_00000001L, Long.MAX_VALUE);
+    ConsistencyToken extreme =
+        new ConsistencyToken(SET, 0, ReplicationPosition.wal(0xFFFFFFFF_00000001L), Long.MAX_VALUE);
     assertEquals(extreme, CODEC.decode(CODEC.encode(extreme), NOW));
-    ConsistencyToken nothingPinned = new ConsistencyToken(SET, 0, 0, EXPIRES);
+    ConsistencyToken nothingPinned =
+        new ConsistencyToken(SET, 0, ReplicationPosition.NONE, EXPIRES);
     assertEquals(nothingPinned, CODEC.decode(CODEC.encode(nothingPinned), NOW));
   }
 
@@ -142,19 +146,24 @@ class TokenCodecTest {
             body
                 + "."
                 + signatureOf(
-                    CODEC.encode(new ConsistencyToken(SET, PINNED_UNTIL + 1, LSN, EXPIRES)))));
+                    CODEC.encode(new ConsistencyToken(SET, PINNED_UNTIL + 1, POSITION, EXPIRES)))));
     cases.add(
         Arguments.of(
-            "expired", CODEC.encode(new ConsistencyToken(SET, NOW - 60_000L, LSN, NOW - 1_000L))));
+            "expired",
+            CODEC.encode(new ConsistencyToken(SET, NOW - 60_000L, POSITION, NOW - 1_000L))));
     cases.add(
-        Arguments.of("expiring exactly now", CODEC.encode(new ConsistencyToken(SET, 0, LSN, NOW))));
+        Arguments.of(
+            "expiring exactly now", CODEC.encode(new ConsistencyToken(SET, 0, POSITION, NOW))));
     cases.add(
         Arguments.of(
             "issued for another database set (other primary URL), same secret",
             new TokenCodec(TokenCodec.databaseSetId(OTHER_PRIMARY_URL), SECRET)
                 .encode(
                     new ConsistencyToken(
-                        TokenCodec.databaseSetId(OTHER_PRIMARY_URL), PINNED_UNTIL, LSN, EXPIRES))));
+                        TokenCodec.databaseSetId(OTHER_PRIMARY_URL),
+                        PINNED_UNTIL,
+                        POSITION,
+                        EXPIRES))));
     cases.add(
         Arguments.of("wrong version 2", signed(json(payload(2, SET, PINNED_UNTIL, LSN, EXPIRES)))));
     cases.add(
@@ -195,10 +204,36 @@ class TokenCodecTest {
   }
 
   @Test
+  void aGtidPositionSurvivesTheRoundTrip() {
+    ConsistencyToken gtid =
+        new ConsistencyToken(
+            SET, 0, ReplicationPosition.gtids("0-1-42,7-3-18446744073709551615"), EXPIRES);
+    assertEquals(gtid, CODEC.decode(CODEC.encode(gtid), NOW));
+  }
+
+  /** A signed token whose GTID text is not a position grants nothing and never reaches SQL. */
+  @Test
+  void aSignedTokenWithAMalformedGtidPositionIsIgnored() {
+    for (String gtids : new String[] {"garbage", "0-1-1; select 1", "0-1", "0-1-1,0-2-2", ""}) {
+      Map<String, Object> fields = payload(1, SET, PINNED_UNTIL, 0, EXPIRES);
+      fields.put("g", gtids);
+      ConsistencyToken decoded = CODEC.decode(signed(json(fields)), NOW);
+      if (gtids.isEmpty()) {
+        assertEquals(ReplicationPosition.gtids(""), decoded.position(), "empty: requires nothing");
+      } else {
+        assertNull(decoded, gtids);
+      }
+    }
+    Map<String, Object> both = payload(1, SET, PINNED_UNTIL, LSN, EXPIRES);
+    both.put("g", "0-1-1");
+    assertNull(CODEC.decode(signed(json(both)), NOW), "a WAL and a GTID position at once");
+  }
+
+  @Test
   void aTokenOfAnotherDatabaseSetIsValidThere() {
     String otherSet = TokenCodec.databaseSetId(OTHER_PRIMARY_URL);
     TokenCodec other = new TokenCodec(otherSet, SECRET);
-    ConsistencyToken token = new ConsistencyToken(otherSet, PINNED_UNTIL, LSN, EXPIRES);
+    ConsistencyToken token = new ConsistencyToken(otherSet, PINNED_UNTIL, POSITION, EXPIRES);
     String encoded = other.encode(token);
     assertEquals(token, other.decode(encoded, NOW));
     assertNull(CODEC.decode(encoded, NOW));
@@ -210,7 +245,7 @@ class TokenCodecTest {
   void refusalsAreLoggedAtDebugWithTheReasonButNeverTheToken() throws Exception {
     String tampered = flip(VALID, 5);
     String foreign = encodeWith(OTHER_SECRET, TOKEN);
-    String expired = CODEC.encode(new ConsistencyToken(SET, 0, LSN, NOW - 1));
+    String expired = CODEC.encode(new ConsistencyToken(SET, 0, POSITION, NOW - 1));
     String garbage = "garbage-that-is-not-a-token";
     String log =
         withConsistencyDebugLog(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.balanced.internal.position.ReplicationPosition;
 import dev.balanced.spi.SelectorKind;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToLongFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,26 +132,34 @@ class ReadNodeChooserTest {
     ReadNodeChooser chooser = chooser(SelectorKind.WEIGHTED);
     Map<Node, Long> positions = Map.of(r1, 100L, r2, 300L, idle, 500L);
     List<String> asked = new ArrayList<>();
-    ToLongFunction<Node> positionOf =
+    Function<Node, ReplicationPosition> positionOf =
         node -> {
           asked.add(node.name());
-          return positions.get(node);
+          return ReplicationPosition.wal(positions.get(node));
         };
 
-    assertSame(r2, chooser.caughtUp(r2, 200, positionOf), "the preferred one has it");
+    assertSame(
+        r2,
+        chooser.caughtUp(r2, ReplicationPosition.wal(200), positionOf),
+        "the preferred one has it");
     assertEquals(List.of("r2"), asked);
 
     asked.clear();
-    assertSame(r2, chooser.caughtUp(r1, 200, positionOf), "the first that has it");
+    assertSame(
+        r2,
+        chooser.caughtUp(r1, ReplicationPosition.wal(200), positionOf),
+        "the first that has it");
     assertEquals(List.of("r1", "r2"), asked);
 
     asked.clear();
-    assertNull(chooser.caughtUp(r1, 400, positionOf), "weight 0 serves no reads, however far");
+    assertNull(
+        chooser.caughtUp(r1, ReplicationPosition.wal(400), positionOf),
+        "weight 0 serves no reads, however far");
     assertEquals(List.of("r1", "r2"), asked, "the weight-0 replica is not asked");
 
     asked.clear();
     r2.health().markDown();
-    assertNull(chooser.caughtUp(r1, 200, positionOf));
+    assertNull(chooser.caughtUp(r1, ReplicationPosition.wal(200), positionOf));
     assertEquals(List.of("r1"), asked, "a down replica is not asked");
   }
 }

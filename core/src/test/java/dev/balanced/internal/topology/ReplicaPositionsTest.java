@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.internal.position.Lsn;
+import dev.balanced.internal.position.ReplicationPosition;
+import dev.balanced.internal.position.WalPositions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -55,7 +57,7 @@ public class ReplicaPositionsTest {
     config.setMaximumPoolSize(2);
     pool = new HikariDataSource(config);
     replica = new Node("r1", 1, false, 1, pool, 10, clock::get, NodeHealth.Listener.NONE);
-    positions = new ReplicaPositions(2, clock::get);
+    positions = new ReplicaPositions(2, WalPositions.SOURCE, clock::get);
     QUESTIONS.set(0);
     position = "0/100";
   }
@@ -68,16 +70,19 @@ public class ReplicaPositionsTest {
 
   @Test
   void theMonitorUsesAnAnswerReadYourWritesJustGot() throws Exception {
-    assertEquals(Lsn.parse("0/100"), positions.refresh(replica, LSN_REFRESH));
+    assertEquals(
+        ReplicationPosition.wal(Lsn.parse("0/100")), positions.refresh(replica, LSN_REFRESH));
     assertEquals(1, QUESTIONS.get());
 
     clock.addAndGet(SECOND / 4);
-    assertEquals(Lsn.parse("0/100"), positions.latest(replica, SECOND / 2, 1000));
+    assertEquals(
+        ReplicationPosition.wal(Lsn.parse("0/100")), positions.latest(replica, SECOND / 2, 1000));
     assertEquals(1, QUESTIONS.get(), "answered a quarter interval ago: not asked again");
 
     clock.addAndGet(SECOND / 4);
     position = "0/200";
-    assertEquals(Lsn.parse("0/200"), positions.latest(replica, SECOND / 2, 1000));
+    assertEquals(
+        ReplicationPosition.wal(Lsn.parse("0/200")), positions.latest(replica, SECOND / 2, 1000));
     assertEquals(2, QUESTIONS.get(), "older than half an interval: asked");
   }
 
@@ -87,7 +92,8 @@ public class ReplicaPositionsTest {
     assertEquals(1, QUESTIONS.get());
 
     clock.addAndGet(LSN_REFRESH - 1);
-    assertEquals(Lsn.parse("0/100"), positions.refresh(replica, LSN_REFRESH));
+    assertEquals(
+        ReplicationPosition.wal(Lsn.parse("0/100")), positions.refresh(replica, LSN_REFRESH));
     assertEquals(1, QUESTIONS.get(), "asked within lsn_refresh_ms: the cached answer");
 
     clock.addAndGet(1);
@@ -103,7 +109,13 @@ public class ReplicaPositionsTest {
     position = null; // pg_last_wal_replay_lsn() is null on a server that is not a standby
     clock.addAndGet(SECOND);
 
-    assertEquals(0, positions.latest(replica, SECOND / 2, 1000), "no longer a standby");
-    assertEquals(Lsn.parse("0/100"), positions.cached(replica), "positions only grow");
+    assertEquals(
+        ReplicationPosition.NONE,
+        positions.latest(replica, SECOND / 2, 1000),
+        "no longer a standby");
+    assertEquals(
+        ReplicationPosition.wal(Lsn.parse("0/100")),
+        positions.cached(replica),
+        "positions only grow");
   }
 }

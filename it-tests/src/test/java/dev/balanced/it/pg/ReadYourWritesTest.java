@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.PinningContext;
 import dev.balanced.internal.consistency.ConsistencyToken;
 import dev.balanced.internal.consistency.TokenCodec;
+import dev.balanced.internal.position.ReplicationPosition;
 import dev.balanced.metrics.BalancedMetrics;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PostgresCluster;
@@ -299,14 +300,21 @@ class ReadYourWritesTest {
       long hour = System.currentTimeMillis() + 3_600_000;
       String otherSecret =
           new TokenCodec(set, "another-secret-that-is-32-chars-long!")
-              .encode(new ConsistencyToken(set, hour, Long.MAX_VALUE, hour));
+              .encode(
+                  new ConsistencyToken(set, hour, ReplicationPosition.wal(Long.MAX_VALUE), hour));
       String expired =
           new TokenCodec(set, PgBalanced.SECRET)
               .encode(
-                  new ConsistencyToken(set, hour, Long.MAX_VALUE, System.currentTimeMillis() - 1));
+                  new ConsistencyToken(
+                      set,
+                      hour,
+                      ReplicationPosition.wal(Long.MAX_VALUE),
+                      System.currentTimeMillis() - 1));
       String foreign =
           new TokenCodec("another-database-set", PgBalanced.SECRET)
-              .encode(new ConsistencyToken("another-database-set", hour, 1, hour));
+              .encode(
+                  new ConsistencyToken(
+                      "another-database-set", hour, ReplicationPosition.wal(1), hour));
       List<String> bad =
           List.of(
               "",
