@@ -5,9 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.BalancedDataSource;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
-import dev.balanced.testing.pg.PgCluster;
-import dev.balanced.testing.pg.PgClusterOptions;
-import dev.balanced.testing.pg.PgNode;
+import dev.balanced.testing.ClusterNode;
+import dev.balanced.testing.ReplicatedCluster;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,29 +31,32 @@ import java.util.stream.Collectors;
 
 /**
  * Replica offload and staleness on a real PostgreSQL primary with hot standbys that apply WAL late
- * (100 ms by default), started through {@link PgCluster}.
+ * (100 ms by default), or a real MariaDB primary with GTID replicas ({@code MASTER_DELAY=1}, 1 s,
+ * MariaDB's least), started through the test clusters.
  *
  * <p>K simulated users loop over requests, with a short think time between two requests of a user
- * (20 ms by default; without it every user writes every few milliseconds, so every read follows a
- * write by less than the apply delay and no correct router could use a replica at all). A request
- * either writes the user's own row (its counter + 1) or reads the user's own row and a few others;
- * every read of its own row compares the counter with the last value that user wrote, and a lower
- * one is a stale read. Each user is a client that carries its consistency token from one request to
- * the next. The same workload, with the same seed (each user draws the same sequence of requests),
- * runs once per mode:
+ * (20 ms on average by default, 200 ms on MariaDB, a fifth of the apply delay on both, drawn
+ * between half and one and a half times that per request; without it every user writes every few
+ * milliseconds, so every read follows a write by less than the apply delay and no correct router
+ * could use a replica at all). A request either writes the user's own row (its counter + 1) or
+ * reads the user's own row and a few others; every read of its own row compares the counter with
+ * the last value that user wrote, and a lower one is a stale read. Each user is a client that
+ * carries its consistency token from one request to the next. The same workload, with the same seed
+ * (each user draws the same sequence of requests), runs once per mode:
  *
  * <ul>
  *   <li>{@code naive}: the django-lb router, as plain as it gets: one HikariCP pool per node, every
  *       read on a standby pool, every write on the primary pool, no pinning at all;
- *   <li>{@code session}, {@code time:N}, {@code lsn}, {@code lsn:W}: a {@link BalancedDataSource}
- *       with that consistency ({@code pin_seconds=N}, {@code lsn_wait_ms=W}); each request is a
- *       {@link PinningContext} opened with the user's token and one connection.
+ *   <li>{@code session}, {@code time:N}, {@code lsn}, {@code lsn:W}, {@code position}, {@code
+ *       position:W}: a {@link BalancedDataSource} with that consistency ({@code pin_seconds=N},
+ *       {@code lsn_wait_ms=W}; {@code lsn} and {@code position} are one mode under two names); each
+ *       request is a {@link PinningContext} opened with the user's token and one connection.
  * </ul>
  *
  * <p>Which node served a read is what the server says: the read's own query returns {@code
- * inet_server_port()} as a column, so knowing costs no extra round trip and is the same truth for
- * every mode. For Balanced the routing's own prediction ({@code currentEngine()} before the read)
- * is checked against it.
+ * inet_server_port()} ({@code @@port} on MariaDB) as a column, so knowing costs no extra round trip
+ * and is the same truth for every mode. For Balanced the routing's own prediction ({@code
+ * currentEngine()} before the read) is checked against it.
  */
 public final class OffloadWorkload {
   private static final String SECRET = "balanced-benchmarks-token-secret-of-some-length";
@@ -81,6 +83,7 @@ public final class OffloadWorkload {
 
   /** What to run; {@link #defaults()} are the published run's settings. */
   public record Config(
+      BenchDatabase database,
       int users,
       double writeShare,
       Duration duration,
@@ -93,22 +96,37 @@ public final class OffloadWorkload {
       List<Mode> modes) {
 
     static final String USAGE =
-        "OffloadWorkload [--users 16] [--write-share 0.10] [--seconds 20] [--warmup-seconds 2]"
-            + " [--think-ms 20] [--seed 42] [--others 4] [--rows 1000] [--apply-delay-ms 100]"
-            + " [--modes naive,session,time:15,time:1,lsn,lsn:50]";
+        "OffloadWorkload [--database postgresql|mariadb] [--users 16] [--write-share 0.10]"
+            + " [--seconds 20] [--warmup-seconds 2] [--think-ms 20] [--seed 42] [--others 4]"
+            + " [--rows 1000] [--apply-delay-ms 100] [--modes naive,session,time:15,time:1,lsn,lsn:50]"
+            + " (MariaDB: --think-ms 200 --apply-delay-ms 1000, modes with position for lsn)";
 
     public static Config defaults() {
+      return defaults(BenchDatabase.POSTGRESQL);
+    }
+
+    /**
+     * The published run's settings for that database. MariaDB's least replication delay is 1 s, ten
+     * times PostgreSQL's 100 ms here, so its think time is ten times longer too: a read then
+     * follows its user's write by as many apply delays as on PostgreSQL.
+     */
+    public static Config defaults(BenchDatabase database) {
+      boolean mariadb = database == BenchDatabase.MARIADB;
       return new Config(
+          database,
           16,
           0.10,
           Duration.ofSeconds(20),
           Duration.ofSeconds(2),
-          20,
+          mariadb ? 200 : 20,
           42,
           4,
           1000,
-          100,
-          Mode.parseAll("naive,session,time:15,time:1,lsn,lsn:50"));
+          mariadb ? 1000 : 100,
+          Mode.parseAll(
+              mariadb
+                  ? "naive,session,time:15,time:1,position,position:500"
+                  : "naive,session,time:15,time:1,lsn,lsn:50"));
     }
 
     /** The defaults, changed by {@code --name value} pairs. */
@@ -120,9 +138,13 @@ public final class OffloadWorkload {
       for (int i = 0; i < args.length; i += 2) {
         given.put(args[i], args[i + 1]);
       }
-      Config d = defaults();
+      String databaseName = given.remove("--database");
+      Config d =
+          defaults(
+              databaseName == null ? BenchDatabase.POSTGRESQL : BenchDatabase.parse(databaseName));
       Config c =
           new Config(
+              d.database,
               Integer.parseInt(take(given, "--users", d.users)),
               Double.parseDouble(take(given, "--write-share", d.writeShare)),
               seconds(take(given, "--seconds", d.duration.toMillis() / 1000.0)),
@@ -174,6 +196,11 @@ public final class OffloadWorkload {
       return balanced == null;
     }
 
+    /** Read-your-writes by replication position: what the bound is compared with. */
+    boolean byPosition() {
+      return name.startsWith("lsn") || name.startsWith("position");
+    }
+
     static List<Mode> parseAll(String names) {
       return Arrays.stream(names.split(",")).map(String::trim).map(Mode::parse).toList();
     }
@@ -203,18 +230,21 @@ public final class OffloadWorkload {
           settings.put("balanced.token_secret", SECRET);
           return new Mode(name, "time, pin_seconds=" + pin, settings);
         }
-        case "lsn" -> {
-          settings.put("balanced.consistency", "lsn");
+        case "lsn", "position" -> {
+          settings.put("balanced.consistency", parts[0]);
           settings.put("balanced.token_secret", SECRET);
           if (argument == null) {
-            return new Mode(name, "lsn", settings);
+            return new Mode(name, parts[0], settings);
           }
           settings.put("balanced.lsn_wait_ms", Integer.toString(Integer.parseInt(argument)));
-          return new Mode(name, "lsn, lsn_wait_ms=" + argument, settings);
+          return new Mode(name, parts[0] + ", lsn_wait_ms=" + argument, settings);
         }
         default ->
             throw new IllegalArgumentException(
-                "unknown mode " + name + ": naive, session, time[:pin_seconds], lsn[:lsn_wait_ms]");
+                "unknown mode "
+                    + name
+                    + ": naive, session, time[:pin_seconds], lsn[:lsn_wait_ms],"
+                    + " position[:lsn_wait_ms]");
       }
     }
   }
@@ -254,15 +284,12 @@ public final class OffloadWorkload {
   public static List<Result> run(Config config, PrintStream log) {
     log.printf(
         Locale.ROOT,
-        "Starting PostgreSQL: primary + 2 standbys, apply delay %d ms%n",
+        "Starting %s, apply delay %d ms%n",
+        config.database().description(),
         config.applyDelayMs());
     int connections = Math.max(60, 2 * config.users() + 20);
-    try (PgCluster cluster =
-        PgCluster.start(
-            PgClusterOptions.defaults()
-                .standbys(2)
-                .applyDelayMs(config.applyDelayMs())
-                .setting("max_connections", Integer.toString(connections)))) {
+    try (ReplicatedCluster<?> cluster =
+        config.database().start(config.applyDelayMs(), connections)) {
       createSchema(cluster, config);
       List<Result> results = new ArrayList<>();
       for (Mode mode : config.modes()) {
@@ -281,17 +308,9 @@ public final class OffloadWorkload {
     }
   }
 
-  private static void createSchema(PgCluster cluster, Config config) {
-    try (Connection c = cluster.primary().connect();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "create table bench_user(id int primary key, counter bigint not null,"
-              + " payload text not null)");
-      s.execute(
-          "insert into bench_user select g, 0, repeat('x', 100) from generate_series(1, "
-              + config.tableRows()
-              + ") g");
-      s.execute("analyze bench_user");
+  private static void createSchema(ReplicatedCluster<?> cluster, Config config) {
+    try (Connection c = cluster.primary().connect()) {
+      config.database().createSchema(c, config.tableRows());
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot create the workload schema", e);
     }
@@ -299,21 +318,21 @@ public final class OffloadWorkload {
   }
 
   /** Every mode starts from counters at 0, replayed everywhere. */
-  private static void resetCounters(PgCluster cluster) {
+  private static void resetCounters(ReplicatedCluster<?> cluster, Config config) {
     try (Connection c = cluster.primary().connect();
         Statement s = c.createStatement()) {
       s.executeUpdate("update bench_user set counter = 0 where counter <> 0");
-      s.execute("vacuum bench_user");
+      config.database().afterReset(s);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot reset the counters", e);
     }
     cluster.waitForReplay(Duration.ofSeconds(60));
   }
 
-  private static Result runMode(PgCluster cluster, Config config, Mode mode) {
-    resetCounters(cluster);
+  private static Result runMode(ReplicatedCluster<?> cluster, Config config, Mode mode) {
+    resetCounters(cluster, config);
     Set<Integer> standbyPorts =
-        cluster.standbys().stream().map(PgNode::port).collect(Collectors.toSet());
+        cluster.replicas().stream().map(ClusterNode::port).collect(Collectors.toSet());
     try (Client client =
         mode.isNaive()
             ? new NaiveClient(cluster, config)
@@ -374,6 +393,10 @@ public final class OffloadWorkload {
     UserStats run() throws InterruptedException {
       // The same seed gives this user the same sequence of requests in every mode.
       Random plan = new Random(config.seed() * 1_000_003L + id);
+      // Think times of their own, so that users do not march in step: MariaDB delays replication
+      // by whole seconds of the primary's clock, and users in step would all write at the same
+      // point of a second, making the staleness of a whole run depend on when it started.
+      Random pace = new Random(config.seed() * 7_919L + id);
       UserStats stats = new UserStats();
       String token = null;
       long lastWritten = 0;
@@ -418,7 +441,8 @@ public final class OffloadWorkload {
           stats.latency(System.nanoTime() - began);
         }
         if (config.thinkMillis() > 0) {
-          Thread.sleep(config.thinkMillis());
+          // Uniform between half and one and a half times the think time.
+          Thread.sleep(config.thinkMillis() / 2 + pace.nextLong(config.thinkMillis() + 1));
         }
       }
     }
@@ -511,8 +535,10 @@ public final class OffloadWorkload {
 
   private static final String UPDATE = "update bench_user set counter = ? where id = ?";
 
-  private static String select(int rows) {
-    return "select id, counter, inet_server_port() from bench_user where id in ("
+  private static String select(BenchDatabase database, int rows) {
+    return "select id, counter, "
+        + database.portFunction()
+        + " from bench_user where id in ("
         + String.join(", ", java.util.Collections.nCopies(rows, "?"))
         + ")";
   }
@@ -564,21 +590,22 @@ public final class OffloadWorkload {
     private final List<HikariDataSource> standbys = new ArrayList<>();
     private final String select;
 
-    NaiveClient(PgCluster cluster, Config config) {
+    NaiveClient(ReplicatedCluster<?> cluster, Config config) {
       this.primary = pool(cluster.primary(), config);
-      for (PgNode standby : cluster.standbys()) {
+      for (ClusterNode standby : cluster.replicas()) {
         standbys.add(pool(standby, config));
       }
-      this.select = select(1 + config.othersPerRead());
+      this.select = select(config.database(), 1 + config.othersPerRead());
     }
 
-    private static HikariDataSource pool(PgNode node, Config config) {
+    private static HikariDataSource pool(ClusterNode node, Config config) {
       java.util.Properties properties = new java.util.Properties();
       properties.putAll(hikariSettings(config));
       HikariConfig hikari = new HikariConfig(properties);
       hikari.setPoolName("naive-" + node.name());
       hikari.setJdbcUrl(node.jdbcUrl());
-      hikari.setUsername(PgNode.USER);
+      hikari.setUsername(node.user());
+      hikari.setPassword(node.password());
       return new HikariDataSource(hikari);
     }
 
@@ -614,17 +641,21 @@ public final class OffloadWorkload {
     private final BalancedDataSource dataSource;
     private final String select;
 
-    BalancedClient(PgCluster cluster, Config config, Mode mode) {
+    BalancedClient(ReplicatedCluster<?> cluster, Config config, Mode mode) {
       Map<String, Object> settings = new LinkedHashMap<>();
-      settings.put("balanced.primary.url", cluster.primary().jdbcUrl());
-      settings.put("balanced.primary.username", PgNode.USER);
+      ClusterNode primary = cluster.primary();
+      settings.put("balanced.primary.url", primary.jdbcUrl());
+      settings.put("balanced.primary.username", primary.user());
+      if (primary.password() != null) {
+        settings.put("balanced.primary.password", primary.password());
+      }
       hikariSettings(config).forEach((k, v) -> settings.put("balanced.primary.hikari." + k, v));
-      for (PgNode standby : cluster.standbys()) {
+      for (ClusterNode standby : cluster.replicas()) {
         settings.put("balanced.replicas." + standby.name() + ".url", standby.jdbcUrl());
       }
       settings.putAll(mode.balanced());
       this.dataSource = BalancedDataSource.fromProperties(settings);
-      this.select = select(1 + config.othersPerRead());
+      this.select = select(config.database(), 1 + config.othersPerRead());
     }
 
     @Override
@@ -659,15 +690,19 @@ public final class OffloadWorkload {
 
   // ---------------------------------------------------------------------------- report
 
-  /** The table, then the bound for a correct router and how close {@code lsn} came to it. */
+  /**
+   * The table, then the bound for a correct router and how close {@code lsn}/{@code position} came
+   * to it.
+   */
   public static String table(Config config, List<Result> results) {
     List<String> lines = new ArrayList<>();
     lines.add(
         String.format(
             Locale.ROOT,
-            "Replica offload and staleness: PostgreSQL primary + 2 hot standbys, apply delay %d"
+            "Replica offload and staleness: %s, apply delay %d"
                 + " ms; %d users, %d ms think time, %.0f%% writes, %d other rows per read, seed %d,"
                 + " %.1f s per mode after %.1f s warm-up",
+            config.database().description(),
             config.applyDelayMs(),
             config.users(),
             config.thinkMillis(),
@@ -696,7 +731,7 @@ public final class OffloadWorkload {
               naive.staleShare() * 100,
               bound * 100));
       for (Result result : results) {
-        if (result.mode().name().startsWith("lsn")) {
+        if (result.mode().byPosition()) {
           double fraction = result.replicaShare() / bound;
           lines.add(
               String.format(

@@ -31,8 +31,22 @@ class BenchmarksSmokeTest {
 
   @Test
   void offloadWorkloadRunsEveryModeAndPrintsItsTable() {
-    OffloadWorkload.Config config =
-        OffloadWorkload.Config.parse("--users", "2", "--seconds", "2", "--warmup-seconds", "0.5");
+    String table = runOffload("--users", "2", "--seconds", "2", "--warmup-seconds", "0.5");
+    assertTrue(table.contains("lsn, lsn_wait_ms=50: "), table);
+  }
+
+  @Test
+  void offloadWorkloadRunsOnMariaDbToo() {
+    String table =
+        runOffload(
+            "--database", "mariadb", "--users", "2", "--seconds", "2", "--warmup-seconds", "0.5");
+    assertTrue(table.contains("MariaDB primary + 2 GTID replicas, apply delay 1000 ms"), table);
+    assertTrue(table.contains("position, lsn_wait_ms=500: "), table);
+  }
+
+  /** Runs every default mode with tiny counts; checks the table and that no request failed. */
+  private static String runOffload(String... args) {
+    OffloadWorkload.Config config = OffloadWorkload.Config.parse(args);
     List<OffloadWorkload.Result> results = OffloadWorkload.run(config, System.err);
     String table = OffloadWorkload.table(config, results);
     System.out.println(table);
@@ -43,6 +57,7 @@ class BenchmarksSmokeTest {
       assertEquals(0, result.errors(), result.mode().label() + ": " + result.firstError());
     }
     assertTrue(table.contains("of the bound"), table);
+    return table;
   }
 
   /** The table's data rows. */
