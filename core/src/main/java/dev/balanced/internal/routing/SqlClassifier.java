@@ -139,11 +139,35 @@ final class SqlClassifier {
     return table;
   }
 
-  /** Whether {@code sql} must run on the primary. */
+  /**
+   * Whether {@code sql} must run on the primary. A string of several statements ({@code select 1;
+   * update t ...}, which MySQL drivers send with {@code allowMultiQueries}) writes if any of them
+   * does; a {@code ;} inside a literal may make the rest look like a statement of its own, which
+   * errs towards the primary.
+   */
   public boolean isWrite(String sql) {
-    int start = skipNoise(sql, 0);
+    int semicolon = sql.indexOf(';');
+    if (semicolon >= 0 && skipLeadingNoise(sql, semicolon + 1) < sql.length()) {
+      return isWrite(sql, 0, semicolon) || isWrite(sql.substring(semicolon + 1));
+    }
+    return isWrite(sql, 0, sql.length());
+  }
+
+  /** One statement: {@code sql} up to {@code end}. */
+  private boolean isWrite(String sql, int from, int end) {
+    if (end < sql.length()) {
+      sql = sql.substring(from, end);
+    }
+    int start = skipLeadingNoise(sql, 0);
     if (startsWithWord(sql, start, "select") || startsWithWord(sql, start, "values")) {
       return hasEffect(sql, start);
+    }
+    if (startsWithWord(sql, start, "do")) {
+      // MySQL's DO evaluates expressions and discards them: a read unless one has an effect
+      // (DO GET_LOCK('x', 10)). PostgreSQL's DO runs a code block, which may do anything.
+      return isCodeBlock(sql, skipNoise(sql, start + 2))
+          || hasEffect(sql, start)
+          || hasDmlWord(sql, start + 2);
     }
     if (startsWithWord(sql, start, "with")) {
       return hasEffect(sql, start) || hasDmlWord(sql, start + 4);
@@ -152,7 +176,9 @@ final class SqlClassifier {
       // EXPLAIN ANALYZE runs the statement it explains.
       return hasEffect(sql, start) || hasDmlWord(sql, start + 7);
     }
-    if (startsWithWord(sql, start, "show")) {
+    if (startsWithWord(sql, start, "show")
+        || startsWithWord(sql, start, "describe")
+        || startsWithWord(sql, start, "desc")) {
       return false;
     }
     return true;
@@ -163,7 +189,7 @@ final class SqlClassifier {
    * table ("update item"). Never the full text, which may hold literal values.
    */
   public String describe(String sql) {
-    int start = skipNoise(sql, 0);
+    int start = skipLeadingNoise(sql, 0);
     int end = start;
     int words = 0;
     while (end < sql.length() && words < 3) {
@@ -224,7 +250,11 @@ final class SqlClassifier {
    * write_functions} (MySQL's {@code SET @v = archive_order(42)}).
    */
   SessionState sessionState(String sql) {
-    int start = skipNoise(sql, 0);
+    if (sql.indexOf(';') >= 0) {
+      // Several statements: not a plain setting; isWrite looks at each.
+      return SessionState.NONE;
+    }
+    int start = skipLeadingNoise(sql, 0);
     if (startsWithWord(sql, start, "reset")) {
       return SessionState.SESSION;
     }
@@ -294,6 +324,19 @@ final class SqlClassifier {
     return WHITESPACE.matcher(sql.substring(at, end).trim()).replaceAll(" ");
   }
 
+  /**
+   * {@link #skipNoise}, and MySQL's {@code #} comments, which only count before the statement: in
+   * PostgreSQL {@code #} is an operator, and skipping it inside a statement could hide a write.
+   */
+  private static int skipLeadingNoise(String sql, int from) {
+    int i = skipNoise(sql, from);
+    while (i < sql.length() && sql.charAt(i) == '#') {
+      int eol = sql.indexOf('\n', i + 1);
+      i = eol < 0 ? sql.length() : skipNoise(sql, eol + 1);
+    }
+    return i;
+  }
+
   private static int skipNoise(String sql, int from) {
     int i = from;
     int n = sql.length();
@@ -301,7 +344,10 @@ final class SqlClassifier {
       char c = sql.charAt(i);
       if (Character.isWhitespace(c) || c == '(') {
         i++;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+      } else if (c == '/'
+          && i + 1 < n
+          && sql.charAt(i + 1) == '*'
+          && !isExecutableComment(sql, i)) {
         int close = sql.indexOf("*/", i + 2);
         i = close < 0 ? n : close + 2;
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
@@ -312,6 +358,29 @@ final class SqlClassifier {
       }
     }
     return i;
+  }
+
+  /**
+   * Whether a PostgreSQL {@code DO} block's body (a string: {@code $$...$$}, {@code '...'}, {@code
+   * E'...'}) or {@code LANGUAGE} starts at {@code at}.
+   */
+  private static boolean isCodeBlock(String sql, int at) {
+    if (at >= sql.length()) {
+      return false;
+    }
+    char c = sql.charAt(at);
+    return c == '$'
+        || c == '\''
+        || ((c == 'e' || c == 'E') && at + 1 < sql.length() && sql.charAt(at + 1) == '\'')
+        || startsWithWord(sql, at, "language");
+  }
+
+  /**
+   * MySQL's {@code /*! ... *}{@code /} and MariaDB's {@code /*M! ... *}{@code /} run their content
+   * as SQL: not noise, and a statement that starts with one is not known to be a read.
+   */
+  private static boolean isExecutableComment(String sql, int at) {
+    return sql.startsWith("/*!", at) || sql.startsWith("/*M!", at) || sql.startsWith("/*m!", at);
   }
 
   private static boolean startsWithWord(String sql, int at, String word) {

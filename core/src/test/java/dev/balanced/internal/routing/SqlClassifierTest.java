@@ -63,6 +63,23 @@ class SqlClassifierTest {
         "select pg_notify_count from stats",
         "select archive_order(42)", // declared functions only count where declared
         "select * from item where id in (select id from item)",
+        // MySQL/MariaDB: statements that only read or describe, and comments MySQL's way
+        "DESCRIBE item",
+        "describe item name",
+        "DESC item",
+        "SHOW CREATE TABLE item",
+        "show slave status",
+        "EXPLAIN SELECT * FROM item",
+        "# a MySQL comment\nselect * from item",
+        "# one\n# two\n  -- three\nSELECT 1",
+        "DO 1",
+        "do sleep(0)",
+        "DO 1 + 2, 'x'",
+        "select 1;",
+        "select 1 ;  ",
+        "select 1; select 2",
+        "SELECT a FROM t; SHOW TABLES; DESCRIBE t",
+        "select id from `item` where `name` = 'x'",
       })
   void reads(String sql) {
     assertFalse(SqlClassifier.BUILT_IN.isWrite(sql), sql);
@@ -230,6 +247,48 @@ class SqlClassifierTest {
         // not parsed: a call in a literal or comment counts (doubt means write)
         "select * from item where note = 'pg_notify(x)'",
         "select 1 /* pg_advisory_lock(1) */",
+        // MySQL/MariaDB: named locks, also through DO, in any case, spaced or quoted
+        "select get_lock('job', 10)",
+        "SELECT GET_LOCK('job', 10)",
+        "select get_lock ('job', 10)",
+        "select `get_lock`('job', 10)",
+        "select release_lock('job')",
+        "select release_all_locks()",
+        "select is_free_lock('job')",
+        "select IS_USED_LOCK('job')",
+        "DO GET_LOCK('job', 10)",
+        "do release_lock('job')",
+        "DO (SELECT id FROM item FOR UPDATE)",
+        // results into variables and files live on the server that ran the query
+        "select count(*) into @n from item",
+        "SELECT id INTO @id FROM item LIMIT 1",
+        "select * from item into outfile '/tmp/item.csv'",
+        "SELECT * FROM item INTO DUMPFILE '/tmp/item.bin'",
+        "select * from item lock in share mode",
+        "SELECT * FROM item FOR UPDATE NOWAIT",
+        "SELECT * FROM item FOR UPDATE SKIP LOCKED",
+        "select next value for item_seq",
+        // several statements: a write anywhere makes the string a write
+        "select 1; update item set name = 'x'",
+        "SELECT 1;DELETE FROM item",
+        "select 1; select get_lock('x', 1)",
+        "set @x = 1; insert into item values (1)",
+        "select ';'; update item set name = 'x'",
+        "show tables; drop table item",
+        // executable comments run their content
+        "/*!40101 UPDATE item SET name = 'x' */",
+        "/*M!100100 DELETE FROM item */ select 1",
+        "/*! select 1 */",
+        // a # comment hides nothing after its line
+        "# comment\nupdate item set name = 'x'",
+        "# select\ndelete from item",
+        // PostgreSQL's DO runs a code block, whatever it holds
+        "DO $$BEGIN CREATE TABLE t (id int); END$$",
+        "do 'begin perform 1; end'",
+        "DO LANGUAGE plpgsql $$BEGIN NULL; END$$",
+        "do E'begin null; end'",
+        // MariaDB's ANALYZE runs the statement it analyzes
+        "ANALYZE UPDATE item SET name = 'x'",
       })
   void writes(String sql) {
     assertTrue(SqlClassifier.BUILT_IN.isWrite(sql), sql);
