@@ -42,14 +42,23 @@ import java.util.List;
  *       the search path may resolve to it).
  * </ul>
  *
+ * <p>A query is a write too when it assigns a MySQL user variable ({@code SELECT @n := count(*)},
+ * like {@code SELECT ... INTO @n}): the variable is set on the connection that ran it only, while
+ * {@code SET @n = ...} is session state carried to every connection.
+ *
  * <p>The text is not parsed: string literals and comments inside a statement are scanned like the
  * rest, so {@code 'for update'} or {@code 'pg_notify(' } in a literal make a write. That errs the
  * safe way, costing only offload; skipping literals correctly would need each database's quoting
- * rules (backslash escapes, dollar quotes). Only leading comments are skipped.
+ * rules (backslash escapes, dollar quotes). Only leading comments are skipped, MySQL's {@code #}
+ * ones among them. Where the classifier looks past noise to the next word ({@code FOR} ... {@code
+ * UPDATE}, a function's name before its {@code (}), it reads comments both as PostgreSQL does and
+ * as MySQL does (which has {@code #} comments and runs the content of {@code /*! ... *}{@code /}),
+ * and either reading that finds a write makes one: the classifier does not know the database, and
+ * {@code #} is an operator in PostgreSQL.
  *
  * <p>One classifier per router: the built-in rules plus that router's declared functions. A
- * statement is scanned once, allocating nothing; a function call costs a look back from its {@code
- * (} and a comparison with the few names of that length.
+ * statement is scanned once (and searched for {@code @}), allocating nothing; a function call costs
+ * a look back from its {@code (} and a comparison with the few names of that length.
  */
 final class SqlClassifier {
   private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
@@ -78,6 +87,12 @@ final class SqlClassifier {
   private static final String[] WRITE_FUNCTION_PREFIXES = {
     "pg_advisory_", "pg_try_advisory_", "pg_current_wal_", "lo_", "dblink"
   };
+
+  /** Statements that explain or describe, and run what they explain only when told to analyze. */
+  private static final String[] EXPLAIN_WORDS = {"explain", "describe", "desc"};
+
+  /** MySQL's scopes of a {@code SET} that change the server rather than the session. */
+  private static final String[] SERVER_SCOPES = {"global", "persist", "persist_only"};
 
   /** Large-object functions that only read, exceptions to {@code lo_}. */
   private static final List<String> READ_FUNCTIONS = List.of("lo_get");
@@ -142,43 +157,63 @@ final class SqlClassifier {
   /**
    * Whether {@code sql} must run on the primary. A string of several statements ({@code select 1;
    * update t ...}, which MySQL drivers send with {@code allowMultiQueries}) writes if any of them
-   * does; a {@code ;} inside a literal may make the rest look like a statement of its own, which
-   * errs towards the primary.
+   * does; a {@code ;} inside a literal or comment may make the rest look like a statement of its
+   * own, which errs towards the primary. Empty statements ({@code select 1;;}) are ignored, but a
+   * string with nothing else is a write: it is not known to read.
    */
   public boolean isWrite(String sql) {
     int semicolon = sql.indexOf(';');
-    if (semicolon >= 0 && skipLeadingNoise(sql, semicolon + 1) < sql.length()) {
-      return isWrite(sql, 0, semicolon) || isWrite(sql.substring(semicolon + 1));
+    if (semicolon < 0) {
+      return isWrite(sql, 0, sql.length());
     }
-    return isWrite(sql, 0, sql.length());
+    boolean statements = false;
+    int from = 0;
+    while (true) {
+      int end = semicolon < 0 ? sql.length() : semicolon;
+      if (skipLeadingNoise(sql, from) < end) {
+        if (isWrite(sql, from, end)) {
+          return true;
+        }
+        statements = true;
+      }
+      if (semicolon < 0) {
+        return !statements;
+      }
+      from = semicolon + 1;
+      semicolon = sql.indexOf(';', from);
+    }
   }
 
-  /** One statement: {@code sql} up to {@code end}. */
+  /** One statement: {@code sql} from {@code from} up to {@code end}. */
   private boolean isWrite(String sql, int from, int end) {
-    if (end < sql.length()) {
+    if (from > 0 || end < sql.length()) {
       sql = sql.substring(from, end);
     }
     int start = skipLeadingNoise(sql, 0);
     if (startsWithWord(sql, start, "select") || startsWithWord(sql, start, "values")) {
-      return hasEffect(sql, start);
+      return hasEffect(sql, start) || assignsUserVariable(sql, start);
     }
     if (startsWithWord(sql, start, "do")) {
       // MySQL's DO evaluates expressions and discards them: a read unless one has an effect
       // (DO GET_LOCK('x', 10)). PostgreSQL's DO runs a code block, which may do anything.
-      return isCodeBlock(sql, skipNoise(sql, start + 2))
+      return isCodeBlock(sql, skipComments(sql, start + 2))
           || hasEffect(sql, start)
+          || assignsUserVariable(sql, start)
           || hasDmlWord(sql, start + 2);
     }
     if (startsWithWord(sql, start, "with")) {
-      return hasEffect(sql, start) || hasDmlWord(sql, start + 4);
+      return hasEffect(sql, start) || assignsUserVariable(sql, start) || hasDmlWord(sql, start + 4);
     }
-    if (startsWithWord(sql, start, "explain")) {
-      // EXPLAIN ANALYZE runs the statement it explains.
-      return hasEffect(sql, start) || hasDmlWord(sql, start + 7);
+    // EXPLAIN ANALYZE runs the statement it explains; in MySQL DESCRIBE and DESC are EXPLAIN's
+    // synonyms (DESCRIBE ANALYZE SELECT GET_LOCK(...) takes the lock), and describe a table too.
+    for (String explain : EXPLAIN_WORDS) {
+      if (startsWithWord(sql, start, explain)) {
+        return hasEffect(sql, start)
+            || assignsUserVariable(sql, start)
+            || hasDmlWord(sql, start + explain.length());
+      }
     }
-    if (startsWithWord(sql, start, "show")
-        || startsWithWord(sql, start, "describe")
-        || startsWithWord(sql, start, "desc")) {
+    if (startsWithWord(sql, start, "show")) {
       return false;
     }
     return true;
@@ -225,6 +260,10 @@ final class SqlClassifier {
       if (at > end) {
         return "SQL statement '" + head + " ... " + wordsAt(sql, at, 4) + " ...'";
       }
+      int variable = at < 0 ? userVariableAssignmentAt(sql, start) : -1;
+      if (variable > end) {
+        return "SQL statement '" + head + " ... @" + wordsAt(sql, variable, 1) + " := ...'";
+      }
     }
     return "SQL statement '" + head + (end < sql.length() ? " ...'" : "'");
   }
@@ -245,12 +284,17 @@ final class SqlClassifier {
    * ...}): such a statement writes nothing and may run on any node. Not among them, because they
    * change the transaction or the server rather than settings of the session, or would fail on a
    * standby: {@code SET TRANSACTION}, {@code SET SESSION CHARACTERISTICS}, {@code SET CONSTRAINTS},
-   * MySQL's {@code SET GLOBAL}/{@code PERSIST}/{@code @@global.} and {@code SET autocommit}, and a
-   * {@code SET} whose value is computed by SQL that writes, including a function declared in {@code
-   * write_functions} (MySQL's {@code SET @v = archive_order(42)}).
+   * MySQL's {@code SET GLOBAL}/{@code PERSIST}/{@code @@global.} and {@code SET autocommit} (in any
+   * of the assignments of a {@code SET a = 1, GLOBAL b = 2}), {@code SET PASSWORD}, {@code SET
+   * DEFAULT ROLE}, {@code SET RESOURCE GROUP}, MariaDB's {@code SET STATEMENT ... FOR} (which runs
+   * a statement), a {@code SET} holding an executable comment ({@code /*! ... *}{@code /}, whose
+   * content is not looked into), and a {@code SET} whose value is computed by SQL that writes,
+   * including a function declared in {@code write_functions} (MySQL's {@code SET @v =
+   * archive_order(42)}).
    */
   SessionState sessionState(String sql) {
-    if (sql.indexOf(';') >= 0) {
+    int semicolon = sql.indexOf(';');
+    if (semicolon >= 0 && skipLeadingNoise(sql, semicolon + 1) < sql.length()) {
       // Several statements: not a plain setting; isWrite looks at each.
       return SessionState.NONE;
     }
@@ -261,13 +305,16 @@ final class SqlClassifier {
     if (!startsWithWord(sql, start, "set")) {
       return SessionState.NONE;
     }
-    int next = skipNoise(sql, start + 3);
+    if (hasExecutableComment(sql)) {
+      return SessionState.NONE;
+    }
+    int next = skipLeadingNoise(sql, start + 3);
     SessionState scope = SessionState.SESSION;
     if (startsWithWord(sql, next, "local")) {
       scope = SessionState.TRANSACTION;
-      next = skipNoise(sql, next + 5);
+      next = skipLeadingNoise(sql, next + 5);
     } else if (startsWithWord(sql, next, "session")) {
-      int after = skipNoise(sql, next + 7);
+      int after = skipLeadingNoise(sql, next + 7);
       if (startsWithWord(sql, after, "characteristics")) {
         return SessionState.NONE;
       }
@@ -277,26 +324,69 @@ final class SqlClassifier {
     }
     if (startsWithWord(sql, next, "transaction")
         || startsWithWord(sql, next, "constraints")
-        || startsWithWord(sql, next, "global")
-        || startsWithWord(sql, next, "persist")
-        || startsWithWord(sql, next, "persist_only")
-        || startsWithWord(sql, next, "autocommit")
-        || sql.regionMatches(true, next, "@@global.", 0, 9)
-        || sql.regionMatches(true, next, "@@persist", 0, 9)
-        || sql.regionMatches(true, next, "@@autocommit", 0, 12)
-        || sql.regionMatches(true, next, "@@session.autocommit", 0, 20)
+        || startsWithWord(sql, next, "password")
+        || startsWithWord(sql, next, "default")
+        || startsWithWord(sql, next, "resource")
+        || startsWithWord(sql, next, "statement")
+        || changesServer(sql, next, false)
         || hasEffect(sql, next)
         || hasDmlWord(sql, next)) {
       return SessionState.NONE;
     }
+    // MySQL sets several variables in one SET, each with its own scope: SET @x = 1, GLOBAL y = 2.
+    // Every comma counts, also one inside a value, which errs towards the primary.
+    for (int comma = sql.indexOf(',', next); comma >= 0; comma = sql.indexOf(',', comma + 1)) {
+      if (changesServer(sql, skipLeadingNoise(sql, comma + 1), true)) {
+        return SessionState.NONE;
+      }
+    }
     return scope;
+  }
+
+  /**
+   * Whether the assignment of a {@code SET} at {@code at} changes the server or the transaction
+   * mode rather than a setting of the session: MySQL's {@code GLOBAL}, {@code PERSIST}, {@code
+   * PERSIST_ONLY}, {@code @@global.}, {@code @@persist.} and {@code autocommit} in any scope. After
+   * a comma ({@code listed}) a keyword counts only where it is followed as in an assignment, so
+   * that PostgreSQL's {@code SET search_path = app, global} still names a schema.
+   */
+  private static boolean changesServer(String sql, int at, boolean listed) {
+    if (startsWithWord(sql, at, "session")) {
+      at = skipLeadingNoise(sql, at + 7);
+    } else if (startsWithWord(sql, at, "local")) {
+      at = skipLeadingNoise(sql, at + 5);
+    }
+    if (sql.regionMatches(true, at, "@@global.", 0, 9)
+        || sql.regionMatches(true, at, "@@persist", 0, 9)
+        || sql.regionMatches(true, at, "@@autocommit", 0, 12)
+        || sql.regionMatches(true, at, "@@session.autocommit", 0, 20)
+        || sql.regionMatches(true, at, "@@local.autocommit", 0, 18)) {
+      return true;
+    }
+    for (String scope : SERVER_SCOPES) {
+      if (startsWithWord(sql, at, scope)) {
+        int next = skipLeadingNoise(sql, at + scope.length());
+        return !listed
+            || (next < sql.length()
+                && (isIdentifierChar(sql.charAt(next)) || isQuote(sql.charAt(next))));
+      }
+    }
+    if (startsWithWord(sql, at, "autocommit")) {
+      int next = skipLeadingNoise(sql, at + 10);
+      return !listed
+          || (next < sql.length() && (sql.charAt(next) == '=' || sql.charAt(next) == ':'));
+    }
+    return false;
   }
 
   private static boolean isQueryShaped(String sql, int start) {
     return startsWithWord(sql, start, "select")
         || startsWithWord(sql, start, "values")
         || startsWithWord(sql, start, "with")
-        || startsWithWord(sql, start, "explain");
+        || startsWithWord(sql, start, "do")
+        || startsWithWord(sql, start, "explain")
+        || startsWithWord(sql, start, "describe")
+        || startsWithWord(sql, start, "desc");
   }
 
   /** Up to {@code count} words from {@code at}, stopping at anything but identifiers and spaces. */
@@ -325,8 +415,9 @@ final class SqlClassifier {
   }
 
   /**
-   * {@link #skipNoise}, and MySQL's {@code #} comments, which only count before the statement: in
-   * PostgreSQL {@code #} is an operator, and skipping it inside a statement could hide a write.
+   * {@link #skipNoise}, and MySQL's {@code #} comments, which only count before the statement and
+   * between the parts of a {@code SET}, where PostgreSQL has no expression: in PostgreSQL {@code #}
+   * is an operator, and skipping it inside a statement could hide a write.
    */
   private static int skipLeadingNoise(String sql, int from) {
     int i = skipNoise(sql, from);
@@ -417,23 +508,17 @@ final class SqlClassifier {
       }
       switch (c) {
         case 'f', 'F' -> {
-          if (startsWithWord(sql, i, "for")) {
-            int next = skipNoise(sql, i + 3);
-            if (startsWithWord(sql, next, "update")
-                || startsWithWord(sql, next, "share")
-                || startsWithWord(sql, next, "no")
-                || startsWithWord(sql, next, "key")) {
-              return i;
-            }
+          if (startsWithWord(sql, i, "for")
+              && (wordFollows(sql, i + 3, "update")
+                  || wordFollows(sql, i + 3, "share")
+                  || wordFollows(sql, i + 3, "no")
+                  || wordFollows(sql, i + 3, "key"))) {
+            return i;
           }
         }
         case 'n', 'N' -> {
           if (startsWithWord(sql, i, "nextval") || startsWithWord(sql, i, "next")) {
-            if (startsWithWord(sql, i, "nextval")) {
-              return i;
-            }
-            int next = skipNoise(sql, i + 4);
-            if (startsWithWord(sql, next, "value")) {
+            if (startsWithWord(sql, i, "nextval") || wordFollows(sql, i + 4, "value")) {
               return i;
             }
           }
@@ -449,11 +534,8 @@ final class SqlClassifier {
           }
         }
         case 'l', 'L' -> {
-          if (startsWithWord(sql, i, "lock")) {
-            int next = skipNoise(sql, i + 4);
-            if (startsWithWord(sql, next, "in")) {
-              return i;
-            }
+          if (startsWithWord(sql, i, "lock") && wordFollows(sql, i + 4, "in")) {
+            return i;
           }
         }
         default -> {}
@@ -468,7 +550,20 @@ final class SqlClassifier {
    * a dot to its schema.
    */
   private int writingCallAt(String sql, int paren) {
-    int nameEnd = skipNoiseBack(sql, paren);
+    int nameEnd = skipNoiseBack(sql, paren, false);
+    int call = writingNameAt(sql, nameEnd);
+    if (call < 0) {
+      // MySQL runs what an executable comment holds: /*!50000 GET_LOCK */('x', 1) calls it.
+      int running = skipNoiseBack(sql, paren, true);
+      if (running != nameEnd) {
+        call = writingNameAt(sql, running);
+      }
+    }
+    return call;
+  }
+
+  /** Where the name that ends at {@code nameEnd} starts, if a call to it writes; else -1. */
+  private int writingNameAt(String sql, int nameEnd) {
     int nameStart = identifierStart(sql, nameEnd);
     if (nameStart < 0) {
       return -1;
@@ -495,11 +590,11 @@ final class SqlClassifier {
       if (name.length() != length || !sql.regionMatches(true, from, name, 0, length)) {
         continue;
       }
-      int dot = skipNoiseBack(sql, nameStart) - 1;
+      int dot = skipNoiseBack(sql, nameStart, false) - 1;
       if (dot < 0 || sql.charAt(dot) != '.') {
         return from; // unqualified: the search path may resolve it to the declared schema
       }
-      int schemaEnd = skipNoiseBack(sql, dot);
+      int schemaEnd = skipNoiseBack(sql, dot, false);
       int schemaStart = identifierStart(sql, schemaEnd);
       if (schemaStart >= 0 && matchesIdentifier(sql, schemaStart, schemaEnd, schemas[i])) {
         return from;
@@ -553,8 +648,12 @@ final class SqlClassifier {
     return c == '"' || c == '`';
   }
 
-  /** Going back from {@code end}: the end of what precedes it, past spaces and block comments. */
-  private static int skipNoiseBack(String sql, int end) {
+  /**
+   * Going back from {@code end}: the end of what precedes it, past spaces and block comments. With
+   * {@code running}, as MySQL reads executable comments: their markers are passed but what they
+   * hold counts.
+   */
+  private static int skipNoiseBack(String sql, int end, boolean running) {
     int i = end;
     while (i > 0) {
       char c = sql.charAt(i - 1);
@@ -565,12 +664,153 @@ final class SqlClassifier {
         if (open < 0) {
           return i;
         }
+        if (running && isExecutableComment(sql, open)) {
+          int content = executableContentStart(sql, open);
+          i = content >= i - 2 ? open : i - 2;
+        } else {
+          i = open;
+        }
+      } else if (running && (c == '!' || (c >= '0' && c <= '9'))) {
+        int open = executableOpenerBefore(sql, i);
+        if (open < 0) {
+          return i;
+        }
         i = open;
       } else {
         return i;
       }
     }
     return i;
+  }
+
+  /**
+   * The start of the executable comment marker ({@code /*!}, {@code /*M!} and a version) that ends
+   * at {@code end}, or -1 if none does.
+   */
+  private static int executableOpenerBefore(String sql, int end) {
+    int i = end;
+    while (i > 0 && sql.charAt(i - 1) >= '0' && sql.charAt(i - 1) <= '9') {
+      i--;
+    }
+    if (i < 3 || sql.charAt(i - 1) != '!') {
+      return -1;
+    }
+    int open = i - 1;
+    if (sql.charAt(open - 1) == 'M' || sql.charAt(open - 1) == 'm') {
+      open--;
+    }
+    return open >= 2 && sql.startsWith("/*", open - 2) ? open - 2 : -1;
+  }
+
+  /** Where the content of the executable comment opening at {@code open} starts. */
+  private static int executableContentStart(String sql, int open) {
+    int i = sql.indexOf('!', open) + 1;
+    while (i < sql.length() && sql.charAt(i) >= '0' && sql.charAt(i) <= '9') {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean hasExecutableComment(String sql) {
+    int open = sql.indexOf("/*");
+    while (open >= 0) {
+      if (isExecutableComment(sql, open)) {
+        return true;
+      }
+      open = sql.indexOf("/*", open + 2);
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code word} comes next after {@code at}, past noise as PostgreSQL reads it or as MySQL
+   * does, which also has {@code #} comments and runs what executable comments hold ({@code FOR
+   * /*!50000 UPDATE *}{@code /}): either reading makes a write.
+   */
+  private static boolean wordFollows(String sql, int at, String word) {
+    int next = skipNoise(sql, at);
+    int commented = skipComments(sql, next);
+    if (startsWithWord(sql, commented, word)) {
+      return true;
+    }
+    int running = skipRunningNoise(sql, next);
+    return running != commented && startsWithWord(sql, running, word);
+  }
+
+  /**
+   * {@link #skipNoise} as PostgreSQL reads it, where {@code /*! ... *}{@code /} is a comment like
+   * any other.
+   */
+  private static int skipComments(String sql, int from) {
+    int i = skipNoise(sql, from);
+    while (isExecutableComment(sql, i)) {
+      int close = sql.indexOf("*/", i + 2);
+      i = close < 0 ? sql.length() : skipNoise(sql, close + 2);
+    }
+    return i;
+  }
+
+  /**
+   * {@link #skipNoise} as MySQL reads it: also {@code #} comments, and the markers of executable
+   * comments ({@code /*!50000}, {@code /*M!}, their {@code *}{@code /}), whose content is SQL.
+   */
+  private static int skipRunningNoise(String sql, int from) {
+    int i = from;
+    int n = sql.length();
+    while (i < n) {
+      int next = skipNoise(sql, i);
+      if (next < n && sql.charAt(next) == '#') {
+        int eol = sql.indexOf('\n', next + 1);
+        next = eol < 0 ? n : eol + 1;
+      } else if (isExecutableComment(sql, next)) {
+        next = executableContentStart(sql, next);
+      } else if (sql.startsWith("*/", next)) {
+        next += 2;
+      }
+      if (next == i) {
+        break;
+      }
+      i = next;
+    }
+    return i;
+  }
+
+  /**
+   * Whether a query assigns a MySQL user variable ({@code SELECT @n := count(*) ...}): like {@code
+   * SELECT ... INTO @n}, it sets the variable on the connection that runs it, and later statements
+   * of the session may run elsewhere ({@code SET @n = ...} is carried to every connection, this is
+   * not). PostgreSQL has no such syntax: its {@code :=} follows an argument's name.
+   */
+  private static boolean assignsUserVariable(String sql, int from) {
+    return userVariableAssignmentAt(sql, from) >= 0;
+  }
+
+  /** Where the name of the first user variable a query assigns starts; -1 if none. */
+  private static int userVariableAssignmentAt(String sql, int from) {
+    int n = sql.length();
+    for (int at = sql.indexOf('@', from); at >= 0; at = sql.indexOf('@', at + 1)) {
+      int name = at + 1;
+      int end = name;
+      if (end < n && (sql.charAt(end) == '\'' || isQuote(sql.charAt(end)))) {
+        int close = sql.indexOf(sql.charAt(end), end + 1);
+        if (close < 0) {
+          continue;
+        }
+        end = close + 1;
+      } else {
+        while (end < n && (isIdentifierChar(sql.charAt(end)) || sql.charAt(end) == '.')) {
+          end++;
+        }
+        if (end == name) {
+          continue;
+        }
+      }
+      int next = skipNoise(sql, end);
+      if (sql.startsWith(":=", next)) {
+        return name;
+      }
+    }
+    return -1;
   }
 
   /** Data-modifying CTEs: {@code WITH x AS (DELETE ... RETURNING *) SELECT ...}. */
