@@ -1,6 +1,8 @@
 package dev.balanced.testing;
 
+import dev.balanced.testing.process.ClusterException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,10 +19,38 @@ public interface ReplicatedCluster<N extends ClusterNode> extends AutoCloseable 
   List<N> replicas();
 
   /** The primary, then the replicas. */
-  List<N> nodes();
+  default List<N> nodes() {
+    List<N> nodes = new ArrayList<>();
+    nodes.add(primary());
+    nodes.addAll(replicas());
+    return nodes;
+  }
 
-  /** Blocks until every running replica has applied what the primary has written so far. */
-  void waitForReplay(Duration timeout);
+  /**
+   * Blocks until the replica has applied what the primary has written so far (as of this call).
+   *
+   * @throws ClusterException on timeout, saying how far the replica got
+   */
+  void waitForReplay(N replica, Duration timeout);
+
+  /** {@link #waitForReplay(ClusterNode, Duration)} for every running replica. */
+  default void waitForReplay(Duration timeout) {
+    for (N replica : replicas()) {
+      if (replica.isRunning()) {
+        waitForReplay(replica, timeout);
+      }
+    }
+  }
+
+  /** Makes the replica apply each transaction no sooner than {@code delay} after its commit. */
+  void setApplyDelay(N replica, Duration delay);
+
+  /** {@link #setApplyDelay(ClusterNode, Duration)} for every replica; all must be running. */
+  default void setApplyDelay(Duration delay) {
+    for (N replica : replicas()) {
+      setApplyDelay(replica, delay);
+    }
+  }
 
   /** Makes the replica stop applying: it keeps the data as of now until resumed. */
   void pauseReplay(N replica);

@@ -334,15 +334,6 @@ public final class MariaCluster implements ReplicatedCluster<MariaNode> {
     return replicas.get(number - 1);
   }
 
-  /** The primary, then the replicas. */
-  @Override
-  public List<MariaNode> nodes() {
-    List<MariaNode> nodes = new ArrayList<>();
-    nodes.add(primary);
-    nodes.addAll(replicas);
-    return nodes;
-  }
-
   /** The database created on the primary (and so present on every replica). */
   public String database() {
     return options.database();
@@ -365,6 +356,7 @@ public final class MariaCluster implements ReplicatedCluster<MariaNode> {
    *
    * @throws ClusterException on timeout, saying how far the replica got
    */
+  @Override
   public void waitForReplay(MariaNode replica, Duration timeout) {
     requireReplica(replica);
     String target = primaryPosition();
@@ -395,16 +387,6 @@ public final class MariaCluster implements ReplicatedCluster<MariaNode> {
             + "'");
   }
 
-  /** {@link #waitForReplay(MariaNode, Duration)} for every running replica. */
-  @Override
-  public void waitForReplay(Duration timeout) {
-    for (MariaNode replica : replicas) {
-      if (replica.isRunning()) {
-        waitForReplay(replica, timeout);
-      }
-    }
-  }
-
   /**
    * Stops the replica's SQL thread ({@code STOP SLAVE SQL_THREAD}): it keeps receiving the
    * primary's binary log but applies none of it, so it keeps showing the data as of now until
@@ -423,18 +405,12 @@ public final class MariaCluster implements ReplicatedCluster<MariaNode> {
     executeAsRoot(replica, "START SLAVE SQL_THREAD");
   }
 
-  /** {@link #setApplyDelay(MariaNode, Duration)} for every replica; all must be running. */
-  public void setApplyDelay(Duration delay) {
-    for (MariaNode replica : replicas) {
-      setApplyDelay(replica, delay);
-    }
-  }
-
   /**
    * Changes the replica's {@code MASTER_DELAY}: a transaction then becomes visible on it no sooner
    * than this long after its commit on the primary. MariaDB counts in whole seconds, so the delay
    * must be a whole number of seconds. The replica must be running.
    */
+  @Override
   public void setApplyDelay(MariaNode replica, Duration delay) {
     requireReplica(replica);
     if (delay.isNegative() || delay.toNanos() % 1_000_000_000L != 0) {

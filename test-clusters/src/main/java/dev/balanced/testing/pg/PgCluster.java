@@ -303,15 +303,6 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     return standbys.get(number - 1);
   }
 
-  /** The primary, then the standbys. */
-  @Override
-  public List<PgNode> nodes() {
-    List<PgNode> nodes = new ArrayList<>();
-    nodes.add(primary);
-    nodes.addAll(standbys);
-    return nodes;
-  }
-
   /** The database created on the primary (and so present on every standby). */
   public String database() {
     return options.database();
@@ -335,6 +326,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
    *
    * @throws PgClusterException on timeout, saying how far the standby got
    */
+  @Override
   public void waitForReplay(PgNode standby, Duration timeout) {
     requireStandby(standby);
     String target = queryString(primary, "SELECT pg_current_wal_lsn()::text");
@@ -374,16 +366,6 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     }
   }
 
-  /** {@link #waitForReplay(PgNode, Duration)} for every running standby. */
-  @Override
-  public void waitForReplay(Duration timeout) {
-    for (PgNode standby : standbys) {
-      if (standby.isRunning()) {
-        waitForReplay(standby, timeout);
-      }
-    }
-  }
-
   /**
    * Pauses WAL replay on the standby ({@code pg_wal_replay_pause()}): it keeps receiving WAL but
    * applies none of it, so it keeps showing the data as of now until {@link #resumeReplay}.
@@ -401,19 +383,13 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     execute(standby, "SELECT pg_wal_replay_resume()");
   }
 
-  /** {@link #setApplyDelay(PgNode, Duration)} for every standby; all must be running. */
-  public void setApplyDelay(Duration delay) {
-    for (PgNode standby : standbys) {
-      setApplyDelay(standby, delay);
-    }
-  }
-
   /**
    * Changes the standby's {@code recovery_min_apply_delay} at run time ({@code ALTER SYSTEM} and
    * {@code pg_reload_conf()}, so it also holds after a restart), and returns once the server has
    * reloaded it. A transaction then becomes visible on the standby no sooner than this long after
    * its commit on the primary. The standby must be running.
    */
+  @Override
   public void setApplyDelay(PgNode standby, Duration delay) {
     requireStandby(standby);
     long ms = delay.toMillis();
