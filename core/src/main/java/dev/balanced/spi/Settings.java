@@ -75,11 +75,21 @@ public final class Settings {
           "replica_retry_seconds",
           10,
           1,
-          "How long a replica that could not be connected to, and whose pool does not reconnect on"
-              + " its own (hikari.minimumIdle=0), is left out of the selection before one unit of"
+          "How long a replica (or the primary) that could not be connected to, and whose pool does"
+              + " not reconnect on its own (hikari.minimumIdle=0), is left out before one unit of"
               + " work tries it again. A pool with minimumIdle above 0 (HikariCP's default) keeps"
               + " reconnecting in the background, and the replica serves reads again once it"
               + " has.");
+
+  public static final Setting<PrimaryDownReads> PRIMARY_DOWN_READS =
+      Setting.choice(
+          "primary_down_reads",
+          PrimaryDownReads.REPLICA,
+          PrimaryDownReads.class,
+          "While the primary cannot be reached, where reads go that would go to it (a pinned"
+              + " context, a token no replica satisfies): replica (one that has applied what the"
+              + " context must see if one has, else the most advanced one known) or fail"
+              + " (PrimaryUnavailableException, as for writes). Writes fail fast either way.");
 
   public static final Setting<Integer> MAX_REPLICA_LAG_MS =
       Setting.integer(
@@ -191,6 +201,7 @@ public final class Settings {
           REPLICA_SELECTOR,
           PRIMARY_SERVES_READS,
           REPLICA_RETRY_SECONDS,
+          PRIMARY_DOWN_READS,
           MAX_REPLICA_LAG_MS,
           REPLICA_LAG_CHECK_MS,
           CONSISTENCY,

@@ -2,6 +2,7 @@ package dev.balanced.spring;
 
 import dev.balanced.PinningMode;
 import dev.balanced.spi.Consistency;
+import dev.balanced.spi.PrimaryDownReads;
 import dev.balanced.spi.SelectorKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,10 +40,17 @@ public class BalancedProperties {
   private Consistency consistency = Consistency.SESSION;
 
   /**
-   * How long a replica that could not be connected to, and whose pool does not reconnect on its own
+   * How long a replica (or the primary) that could not be connected to, and whose pool does not reconnect on its own
    * (hikari.minimum-idle=0), is left out of the selection before one unit of work tries it again.
    */
   private int replicaRetrySeconds = 10;
+
+  /**
+   * While the primary cannot be reached, where reads go that would go to it (a pinned context, a
+   * token no replica satisfies): replica (one that has applied what the context must see if one
+   * has, else the most advanced one known) or fail (PrimaryUnavailableException, as for writes).
+   */
+  private PrimaryDownReads primaryDownReads = PrimaryDownReads.REPLICA;
 
   /**
    * PostgreSQL: a replica further behind the primary than this is left out of the selection until
@@ -128,6 +136,14 @@ public class BalancedProperties {
 
   public void setMode(PinningMode mode) {
     this.mode = mode;
+  }
+
+  public PrimaryDownReads getPrimaryDownReads() {
+    return primaryDownReads;
+  }
+
+  public void setPrimaryDownReads(PrimaryDownReads primaryDownReads) {
+    this.primaryDownReads = primaryDownReads;
   }
 
   public SelectorKind getReplicaSelector() {

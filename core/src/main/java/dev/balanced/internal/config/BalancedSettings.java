@@ -8,6 +8,7 @@ import dev.balanced.internal.position.PositionDatabases;
 import dev.balanced.spi.BalancedConfiguration;
 import dev.balanced.spi.Consistency;
 import dev.balanced.spi.FunctionName;
+import dev.balanced.spi.PrimaryDownReads;
 import dev.balanced.spi.Secrets;
 import dev.balanced.spi.SelectorKind;
 import dev.balanced.spi.Setting;
@@ -35,6 +36,7 @@ public record BalancedSettings(
     SelectorKind selector,
     boolean primaryServesReads,
     int replicaRetrySeconds,
+    PrimaryDownReads primaryDownReads,
     int maxReplicaLagMs,
     int replicaLagCheckMs,
     NodeSettings primary,
@@ -142,6 +144,7 @@ public record BalancedSettings(
             source.get(Settings.REPLICA_SELECTOR),
             source.get(Settings.PRIMARY_SERVES_READS),
             source.get(Settings.REPLICA_RETRY_SECONDS),
+            source.get(Settings.PRIMARY_DOWN_READS),
             source.get(Settings.MAX_REPLICA_LAG_MS),
             source.get(Settings.REPLICA_LAG_CHECK_MS),
             primary,

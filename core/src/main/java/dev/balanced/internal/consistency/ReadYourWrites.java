@@ -36,6 +36,9 @@ public final class ReadYourWrites {
   /** How positions are read (position mode only). */
   private final PositionSource positions;
 
+  /** Where a replica is, for choosing one while the primary is down; null if unknowable. */
+  private final Function<Node, ReplicationPosition> outagePosition;
+
   /** Where a replica was last seen: no round trip. */
   private final Function<Node, ReplicationPosition> cachedPosition;
 
@@ -44,6 +47,7 @@ public final class ReadYourWrites {
 
   private final LongSupplier clock;
   private final Events events;
+  private final ReplicaPositions replicaPositions;
 
   ReadYourWrites(BalancedSettings settings, Topology topology, LongSupplier clock, Events events) {
     this.settings = settings.consistency();
@@ -58,10 +62,12 @@ public final class ReadYourWrites {
     this.primary = topology.primary();
     this.chooser = topology.chooser();
     ReplicaPositions positions = topology.positions();
+    this.replicaPositions = positions;
     this.positions = positions.source();
     long refreshNanos = this.settings.lsnRefreshMs() * 1_000_000L;
     this.cachedPosition = positions::cached;
     this.askedPosition = replica -> positions.refresh(replica, refreshNanos);
+    this.outagePosition = positions.source() == null ? null : askedPosition;
     this.clock = clock;
   }
 
@@ -85,10 +91,26 @@ public final class ReadYourWrites {
     if (requirement.pinnedUntilMillis() > now) {
       return told(Outcome.HONOURED_PRIMARY, primary, 0);
     }
-    if (!requirement.position().isNone()) {
-      return caughtUp(selected, requirement.position());
+    ReplicationPosition required = requirement.position();
+    if (required.isNone()) {
+      return selected;
     }
-    return selected;
+    if (fromEarlierTimeline(required)) {
+      // Written before a promotion: whether the write made it into the new timeline's history
+      // depends on where the timelines forked, which no replica position says. The safe choice:
+      // the primary for pin_seconds after the write, as time mode would, then any node.
+      long writtenAt = requirement.expiresAtMillis() - settings.tokenTtlSeconds() * 1000L;
+      return writtenAt + settings.pinSeconds() * 1000L > now
+          ? told(Outcome.HONOURED_PRIMARY, primary, 0)
+          : selected;
+    }
+    return caughtUp(selected, required);
+  }
+
+  /** Whether {@code required} is a WAL position on a timeline a promotion has since ended. */
+  private boolean fromEarlierTimeline(ReplicationPosition required) {
+    long timeline = required.timeline();
+    return timeline != 0 && timeline < replicaPositions.newestTimeline();
   }
 
   private Node caughtUp(Node selected, ReplicationPosition required) {
@@ -131,6 +153,22 @@ public final class ReadYourWrites {
     }
   }
 
+  /**
+   * While the primary cannot be reached: the replica {@code context}'s reads meant for the primary
+   * go to, {@code null} when none can be reached. One that has applied what the context must see,
+   * if any has; else the most advanced one (see {@link ReadNodeChooser#standInForPrimary}).
+   */
+  public Node standInForPrimary(ContextState context) {
+    ReplicationPosition required = ReplicationPosition.NONE;
+    if (codec != null) {
+      ConsistencyToken requirement = context.consistency().requirement(codec, clock.getAsLong());
+      if (requirement != null) {
+        required = requirement.position();
+      }
+    }
+    return chooser.standInForPrimary(required, outagePosition);
+  }
+
   private Node told(Outcome outcome, Node node, long waitedNanos) {
     if (events.active()) {
       events.tokenDecided(outcome, node.name(), waitedNanos);
@@ -166,7 +204,8 @@ public final class ReadYourWrites {
    */
   private ConsistencyToken positionWritten(Connection primaryConnection, long now) {
     try {
-      ReplicationPosition written = positions.committed(primaryConnection);
+      ReplicationPosition written =
+          replicaPositions.sawTimeline(positions.committed(primaryConnection));
       if (written.isEmpty()) {
         // MariaDB without a binary log: nothing a replica could be asked to have reached.
         throw new SQLException("the primary reports no position (is its binary log on?)");

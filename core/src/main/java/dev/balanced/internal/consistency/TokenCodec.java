@@ -60,8 +60,8 @@ public final class TokenCodec {
 
   /**
    * The wire form of a token; short field names keep cookies small. A position is a WAL position
-   * ({@code l}, a number) or a GTID list ({@code g}, only when there is one, so tokens of
-   * PostgreSQL and time mode read as before).
+   * ({@code l}, a number, with its timeline {@code t} where known) or a GTID list ({@code g}, only
+   * when there is one, so tokens of PostgreSQL and time mode read as before).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Payload(
@@ -69,6 +69,7 @@ public final class TokenCodec {
       @JsonProperty("s") String databaseSet,
       @JsonProperty("u") long pinnedUntilMillis,
       @JsonProperty("l") long lsn,
+      @JsonProperty("t") Long timeline,
       @JsonProperty("g") String gtids,
       @JsonProperty("e") long expiresAtMillis) {}
 
@@ -81,6 +82,7 @@ public final class TokenCodec {
                   token.databaseSet(),
                   token.pinnedUntilMillis(),
                   token.position().lsn(),
+                  token.position().timeline() == 0 ? null : token.position().timeline(),
                   token.position().kind() == ReplicationPosition.Kind.GTID
                       ? token.position().toString()
                       : null,
@@ -146,8 +148,12 @@ public final class TokenCodec {
       return refuse("negative pin time", Outcome.IGNORED_MALFORMED);
     }
     ReplicationPosition position;
+    long timeline = payload.timeline() == null ? 0 : payload.timeline();
+    if (timeline < 0 || timeline > 0xFFFFFFFFL || (timeline != 0 && payload.lsn() == 0)) {
+      return refuse("its timeline is malformed", Outcome.IGNORED_MALFORMED);
+    }
     if (payload.gtids() == null) {
-      position = ReplicationPosition.wal(payload.lsn());
+      position = ReplicationPosition.wal(timeline, payload.lsn());
     } else if (payload.lsn() != 0) {
       return refuse("both a WAL and a GTID position", Outcome.IGNORED_MALFORMED);
     } else {

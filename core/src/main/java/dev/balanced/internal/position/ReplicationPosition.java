@@ -33,6 +33,7 @@ public final class ReplicationPosition {
   /** Sorted, unique; unsigned 32-bit for GTIDs, 0 for WAL. */
   private final long[] domains;
 
+  /** GTIDs: the server ids. WAL: the timeline, 0 where it is not known. */
   private final long[] servers;
 
   /** Unsigned 64-bit. */
@@ -45,11 +46,29 @@ public final class ReplicationPosition {
     this.sequences = sequences;
   }
 
-  /** A PostgreSQL WAL position; 0, PostgreSQL's invalid position, is {@link #NONE}. */
+  /**
+   * A PostgreSQL WAL position on an unknown timeline; 0, PostgreSQL's invalid position, is {@link
+   * #NONE}.
+   */
   public static ReplicationPosition wal(long lsn) {
+    return wal(0, lsn);
+  }
+
+  /**
+   * A PostgreSQL WAL position on {@code timeline} (0: not known). A promoted standby starts a new
+   * timeline, whose WAL after the fork is not the old timeline's although the positions go on
+   * counting: positions of two known timelines never reach each other.
+   *
+   * @throws IllegalArgumentException for a timeline outside 0..2^32-1
+   */
+  public static ReplicationPosition wal(long timeline, long lsn) {
+    if (timeline < 0 || timeline > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("Not a timeline: " + timeline);
+    }
     return lsn == 0
         ? NONE
-        : new ReplicationPosition(Kind.WAL, new long[] {0}, new long[] {0}, new long[] {lsn});
+        : new ReplicationPosition(
+            Kind.WAL, new long[] {0}, new long[] {timeline}, new long[] {lsn});
   }
 
   /**
@@ -143,15 +162,24 @@ public final class ReplicationPosition {
     return kind == Kind.WAL ? sequences[0] : 0;
   }
 
+  /** The timeline of a WAL position: 0 when not known, or not a WAL position. */
+  public long timeline() {
+    return kind == Kind.WAL ? servers[0] : 0;
+  }
+
   /**
    * Whether a server at this position has everything {@code required} stands for: every domain of
-   * it, to at least its sequence number (WAL: at least its position).
+   * it, to at least its sequence number (WAL: at least its position, on the same timeline where
+   * both timelines are known).
    */
   public boolean reached(ReplicationPosition required) {
     if (required.kind == null) {
       return true;
     }
     if (kind != required.kind) {
+      return false;
+    }
+    if (kind == Kind.WAL && !sameTimeline(required)) {
       return false;
     }
     int mine = 0;
@@ -168,9 +196,15 @@ public final class ReplicationPosition {
     return true;
   }
 
+  /** WAL: whether both are on one timeline, or either timeline is not known. */
+  private boolean sameTimeline(ReplicationPosition other) {
+    return servers[0] == 0 || other.servers[0] == 0 || servers[0] == other.servers[0];
+  }
+
   /**
    * The least position that reaches both: per domain the further one. Of two kinds (the primary
-   * became another database), {@code other}, the newer one.
+   * became another database), {@code other}, the newer one. Of two WAL timelines, the position on
+   * the later one: no position reaches both.
    */
   public ReplicationPosition furthest(ReplicationPosition other) {
     if (other.kind == null || reached(other)) {
@@ -178,6 +212,9 @@ public final class ReplicationPosition {
     }
     if (kind == null || kind != other.kind || other.reached(this)) {
       return other;
+    }
+    if (kind == Kind.WAL) {
+      return Long.compareUnsigned(servers[0], other.servers[0]) >= 0 ? this : other;
     }
     // GTID positions, each ahead in some domain: merge.
     long[] d = new long[domains.length + other.domains.length];
@@ -219,7 +256,9 @@ public final class ReplicationPosition {
       return "none";
     }
     if (kind == Kind.WAL) {
-      return Lsn.format(sequences[0]);
+      return servers[0] == 0
+          ? Lsn.format(sequences[0])
+          : Lsn.format(sequences[0]) + " on timeline " + servers[0];
     }
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < domains.length; i++) {
@@ -246,6 +285,7 @@ public final class ReplicationPosition {
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(domains) + Arrays.hashCode(sequences);
+    return 31 * (31 * Arrays.hashCode(domains) + Arrays.hashCode(servers))
+        + Arrays.hashCode(sequences);
   }
 }

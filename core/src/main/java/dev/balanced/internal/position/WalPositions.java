@@ -20,53 +20,76 @@ public final class WalPositions implements PositionSource {
     return "WAL position";
   }
 
+  /**
+   * With its timeline, from the name of the WAL file the position is in (its first 8 hex digits):
+   * any user may call {@code pg_walfile_name}, and it names the timeline the server writes on now,
+   * while {@code pg_control_checkpoint()} needs a privilege and lags behind a promotion until the
+   * next checkpoint.
+   */
   @Override
   public ReplicationPosition committed(Connection primary) throws SQLException {
-    return ReplicationPosition.wal(written(primary));
+    return onTimeline(
+        primary, "select pg_current_wal_lsn()::text, pg_walfile_name(pg_current_wal_lsn())", true);
   }
 
   @Override
   public ReplicationPosition primaryPosition(Connection primary) throws SQLException {
-    return ReplicationPosition.wal(flushed(primary));
-  }
-
-  @Override
-  public ReplicationPosition applied(Connection replica) throws SQLException {
-    return ReplicationPosition.wal(replayed(replica));
-  }
-
-  /** Where the primary has written WAL: a transaction committed on this connection is there. */
-  public static long written(Connection primary) throws SQLException {
-    return required(primary, "select pg_current_wal_lsn()::text");
-  }
-
-  /** What a standby can have received: WAL the primary has flushed. */
-  public static long flushed(Connection primary) throws SQLException {
-    return required(primary, "select pg_current_wal_flush_lsn()::text");
-  }
-
-  /** How far a standby has replayed; 0 on a server that is not a standby. */
-  public static long replayed(Connection standby) throws SQLException {
-    return read(standby, "select pg_last_wal_replay_lsn()::text");
-  }
-
-  /** A position the server must have: none is an error, not "nothing reached". */
-  private static long required(Connection connection, String query) throws SQLException {
-    long position = read(connection, query);
-    if (position == 0) {
-      throw new SQLException("No WAL position from '" + query + "'");
-    }
-    return position;
+    return onTimeline(
+        primary,
+        "select pg_current_wal_flush_lsn()::text, pg_walfile_name(pg_current_wal_flush_lsn())",
+        true);
   }
 
   /**
-   * @throws IllegalArgumentException when the server answers with something that is no position
+   * With the timeline the standby receives WAL on ({@code pg_stat_wal_receiver.received_tli}): a
+   * standby can only receive a timeline whose history contains what it has replayed. Not known (0)
+   * while it receives nothing, or where the user may not see it (PostgreSQL shows it to members of
+   * {@code pg_read_all_stats}); then positions are compared without timelines.
    */
-  private static long read(Connection connection, String query) throws SQLException {
+  @Override
+  public ReplicationPosition applied(Connection replica) throws SQLException {
+    return onTimeline(
+        replica,
+        "select pg_last_wal_replay_lsn()::text,"
+            + " (select received_tli from pg_stat_wal_receiver)::text",
+        false);
+  }
+
+  private static ReplicationPosition onTimeline(
+      Connection connection, String query, boolean required) throws SQLException {
+    String position;
+    String timeline;
     try (Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery(query)) {
-      String position = rs.next() ? rs.getString(1) : null;
-      return position == null ? 0 : Lsn.parse(position);
+      if (!rs.next()) {
+        throw new SQLException("No row from '" + query + "'");
+      }
+      position = rs.getString(1);
+      timeline = rs.getString(2);
+    }
+    long lsn = position == null ? 0 : Lsn.parse(position);
+    if (required && lsn == 0) {
+      throw new SQLException("No WAL position from '" + query + "'");
+    }
+    return ReplicationPosition.wal(timeline(timeline), lsn);
+  }
+
+  /**
+   * The timeline of a WAL file name ({@code 00000002000000000000000A}: timeline 2) or a number; 0
+   * for none.
+   *
+   * @throws IllegalArgumentException when the server answers with something else
+   */
+  static long timeline(String text) {
+    if (text == null) {
+      return 0;
+    }
+    try {
+      return text.length() == 24
+          ? Long.parseUnsignedLong(text.substring(0, 8), 16)
+          : Long.parseUnsignedLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Not a timeline or WAL file name: " + text, e);
     }
   }
 }

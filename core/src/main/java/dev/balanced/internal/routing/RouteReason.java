@@ -17,7 +17,9 @@ enum RouteReason {
   /** The session's replica could not be connected to; it reads from the primary instead. */
   REPLICA_UNREACHABLE("replica unreachable"),
   /** Every replica that could serve the session was further behind than max_replica_lag_ms. */
-  REPLICA_BEHIND("replica behind");
+  REPLICA_BEHIND("replica behind"),
+  /** The read was meant for the primary, which cannot be reached; a replica serves it instead. */
+  PRIMARY_UNAVAILABLE("primary unavailable");
 
   private final String label;
 

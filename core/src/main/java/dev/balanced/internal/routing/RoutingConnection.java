@@ -121,7 +121,10 @@ final class RoutingConnection implements Connection {
       connection = physical(node);
     } catch (SQLException e) {
       // Only a connection that could not be taken lands here: no statement has run on it.
-      if (node.isUnreachable() && session.replaceUnreachableReadNode(node)) {
+      if (node.isUnreachable()
+          && (node.isPrimary()
+              ? session.readTarget() != node // a replica stands in for the primary
+              : session.replaceUnreachableReadNode(node))) {
         return forRead();
       }
       throw e;

@@ -8,6 +8,7 @@ import dev.balanced.events.NodeStatus;
 import dev.balanced.internal.consistency.ContextState;
 import dev.balanced.internal.events.Events;
 import dev.balanced.internal.topology.Node;
+import dev.balanced.spi.PrimaryDownReads;
 import dev.balanced.spi.UnitOfWork;
 import dev.balanced.spi.WriteIntent;
 import java.util.ArrayDeque;
@@ -61,6 +62,9 @@ final class RoutingSession implements UnitOfWork {
 
   /** The replica this session last read from, {@code null} while it has read from none. */
   private Node readFromReplica;
+
+  /** The replica this session reads from instead of the primary while that is down. */
+  private Node standIn;
 
   /**
    * Strict mode: a write approved inside a primary scope also approves the SQL it produces later in
@@ -147,20 +151,58 @@ final class RoutingSession implements UnitOfWork {
   Node readTarget() {
     ScopeImpl scope = topScope();
     if (scope != null) {
-      lastReason = RouteReason.SCOPE;
-      return scope.node != null ? scope.node : readNode();
+      if (scope.named) {
+        // usingEngine: the caller asked for this node, the primary too; it is not replaced.
+        lastReason = RouteReason.SCOPE;
+        return scope.node;
+      }
+      return orStandIn(scope.node != null ? scope.node : readNode(), RouteReason.SCOPE);
     }
     if (readOnly) {
-      lastReason = RouteReason.READ_ONLY_SESSION;
-      return readNode();
+      return orStandIn(readNode(), RouteReason.READ_ONLY_SESSION);
     }
     if (context.isPinned()) {
-      lastReason = RouteReason.PIN;
-      return router.topology().primary();
+      return orStandIn(router.topology().primary(), RouteReason.PIN);
     }
     Node node = readNode();
-    lastReason = readNodeReason;
-    return node;
+    return orStandIn(node, readNodeReason);
+  }
+
+  /**
+   * {@code node}, for {@code reason}; but where that is the primary and it cannot be reached, a
+   * replica that stands in for it ({@code primary_down_reads=replica}): the one this session read
+   * from already, else one chosen by read-your-writes. Without a stand-in, the primary, whose
+   * connection then fails fast.
+   */
+  private Node orStandIn(Node node, RouteReason reason) {
+    if (!node.isPrimary() || !node.isUnreachable()) {
+      lastReason = reason;
+      return node;
+    }
+    Node replica = standIn();
+    if (replica == null) {
+      lastReason = reason;
+      return node;
+    }
+    if (lastReason != RouteReason.PRIMARY_UNAVAILABLE) {
+      logRedirect("reads", replica, node, RouteReason.PRIMARY_UNAVAILABLE);
+    }
+    lastReason = RouteReason.PRIMARY_UNAVAILABLE;
+    return replica;
+  }
+
+  private Node standIn() {
+    if (router.settings().primaryDownReads() == PrimaryDownReads.FAIL) {
+      return null;
+    }
+    if (standIn != null && !standIn.isUnreachable()) {
+      return standIn;
+    }
+    standIn =
+        readFromReplica != null && !readFromReplica.isUnreachable()
+            ? readFromReplica
+            : router.readYourWrites().standInForPrimary(context);
+    return standIn;
   }
 
   /**

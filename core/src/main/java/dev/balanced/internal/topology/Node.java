@@ -2,23 +2,27 @@ package dev.balanced.internal.topology;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.balanced.PrimaryUnavailableException;
+import dev.balanced.spi.PrimaryDownReads;
 import dev.balanced.spi.Secrets;
 import dev.balanced.spi.SelectorKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A database node and its own connection pool. A replica that cannot be connected to is marked down
- * ({@link NodeHealth}), its idle connections are evicted, and it is left out of the selection until
- * its pool has reconnected in the background. A pool that does not reconnect on its own ({@code
- * minimumIdle=0}) is tried again by one caller every {@code replica_retry_seconds}. A replica the
- * lag monitor finds further behind than {@code max_replica_lag_ms} is left out too. This class
- * reads the pool; {@link NodeHealth} holds the state and its transitions.
+ * A database node and its own connection pool. A node that cannot be connected to is marked down
+ * ({@link NodeHealth}), its idle connections are evicted, and it is left out until its pool has
+ * reconnected in the background: a replica out of the selection, the primary failing fast. A pool
+ * that does not reconnect on its own ({@code minimumIdle=0}) is tried again by one caller every
+ * {@code replica_retry_seconds}. A replica the lag monitor finds further behind than {@code
+ * max_replica_lag_ms} is left out too. This class reads the pool; {@link NodeHealth} holds the
+ * state and its transitions.
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger("dev.balanced.topology");
@@ -34,6 +38,9 @@ public final class Node {
   private final long retryNanos;
   private final NodeHealth health;
 
+  /** For the primary's outage log: what happens to reads that need it meanwhile. */
+  private final String downReads;
+
   /** Why the node was last found unreachable, credentials masked; {@code null} before. */
   private volatile String lastError;
 
@@ -45,8 +52,13 @@ public final class Node {
       HikariDataSource pool,
       int retrySeconds,
       LongSupplier nanoClock,
-      NodeHealth.Listener listener) {
+      NodeHealth.Listener listener,
+      PrimaryDownReads downReads) {
     this.name = name;
+    this.downReads =
+        downReads == PrimaryDownReads.FAIL
+            ? "fail too (primary_down_reads=fail)"
+            : "go to replicas (primary_down_reads=replica)";
     this.index = index;
     this.primary = primary;
     this.weight = weight;
@@ -92,30 +104,70 @@ public final class Node {
   }
 
   /**
-   * A pooled connection. A replica whose pool cannot connect (not merely a pool whose connections
-   * are all in use) is marked unreachable; the exception is thrown on.
+   * A pooled connection. A node whose pool cannot connect (not merely a pool whose connections are
+   * all in use) is marked unreachable; the exception is thrown on. The primary, once marked, is not
+   * tried again until its pool has reconnected (or, with {@code minimumIdle=0}, its retry is due):
+   * meanwhile this fails at once with {@link PrimaryUnavailableException} instead of waiting out
+   * the pool's {@code connectionTimeout} (30 s by default) on every call.
    */
   public Connection connect() throws SQLException {
+    if (primary && health.isDown() && !isAvailable()) {
+      throw primaryUnavailable(null);
+    }
     Connection connection;
     try {
       connection = pool.getConnection();
     } catch (SQLException e) {
-      // A closed pool (shutdown) or an interrupted caller says nothing about the replica.
-      if (!primary
-          && !pool.isClosed()
-          && !Thread.currentThread().isInterrupted()
-          && cannotConnect(e)) {
+      // A closed pool (shutdown) or an interrupted caller says nothing about the node.
+      if (!pool.isClosed() && !Thread.currentThread().isInterrupted() && cannotConnect(e)) {
         markUnreachable(e);
+        if (primary) {
+          throw primaryUnavailable(e);
+        }
       }
       throw e;
+    }
+    if (primary) {
+      health.reachedAt(System.currentTimeMillis());
     }
     if (health.markUp()) {
       LOG.atInfo()
           .addKeyValue("node", name)
           .addKeyValue("state", "up")
-          .log("replica {} is reachable again", name);
+          .log("{} {} is reachable again", role(), name);
     }
     return connection;
+  }
+
+  /** "primary" or "replica", for messages. */
+  private String role() {
+    return primary ? "primary" : "replica";
+  }
+
+  /**
+   * Names the primary, since when it cannot be reached and when it last could, and why; the URL
+   * with credentials masked.
+   */
+  private PrimaryUnavailableException primaryUnavailable(SQLException cause) {
+    String described = name + " (" + Secrets.maskUrl(pool.getJdbcUrl()) + ")";
+    Instant since = Instant.ofEpochMilli(health.downSinceWallMillis());
+    long lastUp = health.lastReachedMillis();
+    Instant lastReachable = lastUp == 0 ? null : Instant.ofEpochMilli(lastUp);
+    Throwable why = cause == null ? null : cause.getCause() != null ? cause.getCause() : cause;
+    String message =
+        "The primary "
+            + described
+            + " cannot be reached: unreachable since "
+            + since
+            + (lastReachable == null ? ", never reached" : ", last reached at " + lastReachable)
+            + (lastError != null ? " (" + lastError + ")" : "")
+            + "; writes fail until "
+            + (poolKeepsReconnecting()
+                ? "its pool has reconnected"
+                : "a unit of work tries it again (every "
+                    + TimeUnit.NANOSECONDS.toSeconds(retryNanos)
+                    + " s, minimumIdle=0)");
+    return new PrimaryUnavailableException(message, described, since, lastReachable, why);
   }
 
   /**
@@ -165,7 +217,7 @@ public final class Node {
    */
   public void discard(Connection connection, SQLException failure, String during) {
     pool.evictConnection(connection);
-    if (!primary && ConnectionFailures.meansUnreachable(failure) && !pool.isClosed()) {
+    if (ConnectionFailures.meansUnreachable(failure) && !pool.isClosed()) {
       markUnreachable(failure, during);
     } else {
       LOG.atWarn()
@@ -205,20 +257,39 @@ public final class Node {
     // HikariCP's timeout says only that it timed out; the driver's failure says why.
     Throwable why = e.getCause() != null ? e.getCause() : e;
     lastError = Secrets.maskUrl(String.valueOf(why.getMessage()));
-    if (health.markDown()) {
+    if (!health.markDown()) {
+      return;
+    }
+    String reason =
+        Secrets.maskUrl(String.valueOf(why.getMessage()))
+            + (during == null ? "" : ", while " + during);
+    String until =
+        poolKeepsReconnecting()
+            ? "its pool has reconnected"
+            : "a unit of work tries it again in "
+                + TimeUnit.NANOSECONDS.toSeconds(retryNanos)
+                + " s (minimumIdle=0: its pool does not reconnect on its own)";
+    if (primary) {
+      // The one failure an operator must hear of: every write fails until it is over.
+      LOG.atError()
+          .addKeyValue("node", name)
+          .addKeyValue("state", "down")
+          .log(
+              "primary {} cannot be reached ({}); writes fail at once with"
+                  + " PrimaryUnavailableException, and reads that need the primary {}, until {}",
+              name,
+              reason,
+              downReads,
+              until);
+    } else {
       LOG.atWarn()
           .addKeyValue("node", name)
           .addKeyValue("state", "down")
           .log(
-              "replica {} cannot be reached ({}{}); its reads go to other nodes until {}",
+              "replica {} cannot be reached ({}); its reads go to other nodes until {}",
               name,
-              Secrets.maskUrl(String.valueOf(why.getMessage())),
-              during == null ? "" : ", while " + during,
-              poolKeepsReconnecting()
-                  ? "its pool has reconnected"
-                  : "a unit of work tries it again in "
-                      + TimeUnit.NANOSECONDS.toSeconds(retryNanos)
-                      + " s (minimumIdle=0: its pool does not reconnect on its own)");
+              reason,
+              until);
     }
   }
 

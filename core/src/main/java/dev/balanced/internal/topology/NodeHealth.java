@@ -49,6 +49,13 @@ public final class NodeHealth {
   private final AtomicLong retryAt = new AtomicLong(REACHABLE);
 
   private volatile long downSinceNanos;
+
+  /** Wall-clock time at which the node went down, for messages; meaningful while down. */
+  private volatile long downSinceWallMillis;
+
+  /** Wall-clock time of the last connection made, to the second; 0 before the first. */
+  private volatile long lastReachedMillis;
+
   private volatile boolean behind;
   private volatile long lagMs = -1;
 
@@ -86,6 +93,26 @@ public final class NodeHealth {
     return downSinceNanos;
   }
 
+  /** Wall-clock time at which the node went down; meaningful while {@link #isDown()}. */
+  public long downSinceWallMillis() {
+    return downSinceWallMillis;
+  }
+
+  /**
+   * A connection was made at {@code wallMillis}. Written at most once a second: every unit of work
+   * connects, and a write per connection would be contended between their threads.
+   */
+  void reachedAt(long wallMillis) {
+    if (wallMillis - lastReachedMillis >= 1000) {
+      lastReachedMillis = wallMillis;
+    }
+  }
+
+  /** Wall-clock time of the last connection made, to within a second; 0 if none ever was. */
+  public long lastReachedMillis() {
+    return lastReachedMillis;
+  }
+
   /**
    * The node could not be connected to: down, with its first retry one interval from now (a later
    * failure moves it on).
@@ -100,6 +127,7 @@ public final class NodeHealth {
       return false;
     }
     downSinceNanos = now;
+    downSinceWallMillis = System.currentTimeMillis();
     changed(before);
     return true;
   }

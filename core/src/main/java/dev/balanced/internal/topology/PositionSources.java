@@ -21,13 +21,17 @@ import java.util.Locale;
 final class PositionSources {
   private PositionSources() {}
 
-  /** The source, or null when nothing needs positions. */
+  /**
+   * The source, or null when nothing needs positions and the URL does not say which they are. Where
+   * the URL says, positions are there even when nothing needs them: while the primary is down, its
+   * reads go to the most advanced replica, which they tell.
+   */
   static PositionSource choose(BalancedSettings settings, Node primary) {
     boolean forTokens = settings.consistency().mode().byPosition();
-    if (!forTokens && settings.maxReplicaLagMs() == 0) {
-      return null;
-    }
     PositionSource byUrl = PositionDatabases.byUrl(settings.primary().url());
+    if (!forTokens && settings.maxReplicaLagMs() == 0) {
+      return byUrl;
+    }
     if (byUrl != null) {
       return byUrl;
     }

@@ -144,4 +144,47 @@ public final class ReadNodeChooser {
     }
     return null;
   }
+
+  /**
+   * While the primary cannot be reached: the replica that reads meant for it go to instead, {@code
+   * null} when no replica can be reached. The first (in configuration order) that has applied
+   * {@code required}; else the most advanced one, which is what a standby promoted from it would
+   * have; else a usable one; else any that can be reached, however far behind: with the primary
+   * gone it is the newest data there is. {@code positionOf} is {@code null} where positions are not
+   * read; it is asked only of replicas that can be reached, and even of weight 0 ones, which serve
+   * no reads only while the primary does.
+   */
+  public Node standInForPrimary(
+      ReplicationPosition required, Function<Node, ReplicationPosition> positionOf) {
+    if (positionOf != null) {
+      Node furthest = null;
+      ReplicationPosition furthestAt = ReplicationPosition.NONE;
+      for (Node replica : replicas) {
+        if (replica.isUnreachable()) {
+          continue;
+        }
+        ReplicationPosition at = positionOf.apply(replica);
+        if (!required.isNone() && at.reached(required)) {
+          return replica;
+        }
+        if (!at.isNone() && (furthest == null || !furthestAt.reached(at))) {
+          furthest = replica;
+          furthestAt = at;
+        }
+      }
+      if (furthest != null) {
+        return furthest;
+      }
+    }
+    Node usable = randomUsable(replicas);
+    if (usable != null) {
+      return usable;
+    }
+    for (Node replica : replicas) {
+      if (!replica.isUnreachable()) {
+        return replica;
+      }
+    }
+    return null;
+  }
 }

@@ -4,6 +4,7 @@ import dev.balanced.internal.position.PositionSource;
 import dev.balanced.internal.position.ReplicationPosition;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,6 +41,9 @@ public final class ReplicaPositions {
   private final AtomicLongArray answeredAt;
 
   private final LongSupplier nanoClock;
+
+  /** The latest WAL timeline any position showed: where the primary writes now, as far as known. */
+  private final AtomicLong newestTimeline = new AtomicLong();
 
   /** Per node: round trips made for its position, and questions the cache answered instead. */
   private final LongAdder[] asks;
@@ -80,6 +84,24 @@ public final class ReplicaPositions {
   public ReplicationPosition cached(Node node) {
     cacheAnswers[node.index()].increment();
     return furthest.get(node.index());
+  }
+
+  /**
+   * Notes the timeline of a position just read (a commit's, the primary's, a replica's): a
+   * promotion shows as a later one. Returns {@code position}.
+   */
+  public ReplicationPosition sawTimeline(ReplicationPosition position) {
+    long timeline = position.timeline();
+    long known = newestTimeline.get();
+    while (timeline > known && !newestTimeline.compareAndSet(known, timeline)) {
+      known = newestTimeline.get();
+    }
+    return position;
+  }
+
+  /** The latest WAL timeline seen; 0 before any (or where positions have none). */
+  public long newestTimeline() {
+    return newestTimeline.get();
   }
 
   /** How many times {@code node} was asked for its position: a round trip each. */
@@ -139,7 +161,7 @@ public final class ReplicaPositions {
       if (timeoutMs > 0) {
         connection.setNetworkTimeout(Runnable::run, timeoutMs);
       }
-      position = source.applied(connection);
+      position = sawTimeline(source.applied(connection));
     }
     int index = node.index();
     latest.set(index, position);

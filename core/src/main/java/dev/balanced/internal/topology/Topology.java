@@ -90,7 +90,8 @@ public final class Topology implements AutoCloseable {
               primaryPool,
               settings.replicaRetrySeconds(),
               nanoClock,
-              listener);
+              listener,
+              settings.primaryDownReads());
       List<Node> replicas = new ArrayList<>();
       List<String> disabledReplicaNames = new ArrayList<>();
       if (!settings.enabled()) {
@@ -108,7 +109,8 @@ public final class Topology implements AutoCloseable {
                   pool,
                   settings.replicaRetrySeconds(),
                   nanoClock,
-                  listener));
+                  listener,
+                  null));
         }
       }
       ReplicaPositions positions =

@@ -216,7 +216,7 @@ class BalancedSettingsTest {
     assertMentions(
         message,
         "Unknown setting '" + key + "'",
-        "balanced.{consistency, enabled, listeners, lsn_refresh_ms, lsn_wait_ms, max_replica_lag_ms, metrics, mode, pin_seconds, primary.serves_reads, replica_lag_check_ms, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds, write_functions}",
+        "balanced.{consistency, enabled, listeners, lsn_refresh_ms, lsn_wait_ms, max_replica_lag_ms, metrics, mode, pin_seconds, primary.serves_reads, primary_down_reads, replica_lag_check_ms, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds, write_functions}",
         "balanced.replicas.<name>.{url, username, password, weight, hikari.<HikariCP property>}");
     assertFalse(
         message.contains("strict-ish"), "a misspelt key's value may be a secret: " + message);

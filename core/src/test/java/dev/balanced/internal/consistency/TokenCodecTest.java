@@ -211,6 +211,33 @@ class TokenCodecTest {
     assertEquals(gtid, CODEC.decode(CODEC.encode(gtid), NOW));
   }
 
+  /** A WAL position carries its timeline, so that a promotion cannot make it look reached. */
+  @Test
+  void aWalPositionKeepsItsTimeline() {
+    ConsistencyToken onTimeline3 =
+        new ConsistencyToken(SET, 0, ReplicationPosition.wal(3, LSN), EXPIRES);
+    ConsistencyToken decoded = CODEC.decode(CODEC.encode(onTimeline3), NOW);
+    assertEquals(onTimeline3, decoded);
+    assertEquals(3, decoded.position().timeline());
+    assertEquals(
+        0,
+        CODEC.decode(VALID, NOW).position().timeline(),
+        "a token without one (issued before timelines were carried) has an unknown timeline");
+  }
+
+  @Test
+  void aSignedTokenWithAMalformedTimelineIsIgnored() {
+    for (long timeline : new long[] {-1, 4294967296L}) {
+      Map<String, Object> fields = payload(1, SET, PINNED_UNTIL, LSN, EXPIRES);
+      fields.put("t", timeline);
+      assertNull(CODEC.decode(signed(json(fields)), NOW), String.valueOf(timeline));
+    }
+    Map<String, Object> withoutPosition = payload(1, SET, PINNED_UNTIL, 0, EXPIRES);
+    withoutPosition.put("t", 2);
+    assertNull(
+        CODEC.decode(signed(json(withoutPosition)), NOW), "a timeline without a WAL position");
+  }
+
   /** A signed token whose GTID text is not a position grants nothing and never reaches SQL. */
   @Test
   void aSignedTokenWithAMalformedGtidPositionIsIgnored() {

@@ -74,6 +74,31 @@ class ReplicationPositionTest {
     assertSame(ReplicationPosition.NONE, ReplicationPosition.wal(0));
   }
 
+  /**
+   * After a promotion the new timeline's positions go on counting from where it forked: a position
+   * on it that compares higher says nothing about the old timeline's WAL past the fork.
+   */
+  @Test
+  void walPositionsOfTwoKnownTimelinesNeverReachEachOther() {
+    ReplicationPosition oldTimeline = ReplicationPosition.wal(1, 0x5000);
+    ReplicationPosition newTimeline = ReplicationPosition.wal(2, 0x9000);
+    assertFalse(newTimeline.reached(oldTimeline), "higher, but on another timeline");
+    assertFalse(oldTimeline.reached(newTimeline));
+    assertTrue(ReplicationPosition.wal(2, 0x9001).reached(newTimeline));
+    assertFalse(ReplicationPosition.wal(2, 0x8fff).reached(newTimeline));
+    assertTrue(
+        ReplicationPosition.wal(0x9000).reached(newTimeline),
+        "a replica whose timeline cannot be seen is compared by position, as before");
+    assertTrue(newTimeline.reached(ReplicationPosition.wal(0x5000)), "a token without timeline");
+    assertEquals(newTimeline, oldTimeline.furthest(newTimeline), "the later timeline is newer");
+    assertEquals(newTimeline, newTimeline.furthest(oldTimeline));
+    assertEquals(2, newTimeline.timeline());
+    assertEquals("0/9000 on timeline 2", newTimeline.toString());
+    assertEquals(0, gtids("0-1-1").timeline());
+    assertThrows(IllegalArgumentException.class, () -> ReplicationPosition.wal(-1, 1));
+    assertThrows(IllegalArgumentException.class, () -> ReplicationPosition.wal(1L << 32, 1));
+  }
+
   @Test
   void theFurthestOfTwoIsTakenDomainByDomain() {
     assertEquals("0-2-12,1-1-5", gtids("0-1-10,1-1-5").furthest(gtids("0-2-12")).toString());

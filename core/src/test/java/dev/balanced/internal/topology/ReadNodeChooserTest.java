@@ -40,7 +40,7 @@ class ReadNodeChooserTest {
     pool.setMinimumIdle(0); // does not reconnect on its own: down nodes wait for their retry
     pools.add(pool);
     return new Node(
-        name, index, index == 0, weight, pool, 10, clock::get, NodeHealth.Listener.NONE);
+        name, index, index == 0, weight, pool, 10, clock::get, NodeHealth.Listener.NONE, null);
   }
 
   private final Node primary = node("primary", 0, 1);
@@ -161,5 +161,46 @@ class ReadNodeChooserTest {
     r2.health().markDown();
     assertNull(chooser.caughtUp(r1, ReplicationPosition.wal(200), positionOf));
     assertEquals(List.of("r1"), asked, "a down replica is not asked");
+  }
+
+  // ---- while the primary is down --------------------------------------------------------------
+
+  private static ReplicationPosition wal(long lsn) {
+    return ReplicationPosition.wal(1, lsn);
+  }
+
+  @Test
+  void withThePrimaryDownAReplicaThatHasTheWriteStandsIn() {
+    ReadNodeChooser chooser = chooser(SelectorKind.RANDOM);
+    Map<Node, ReplicationPosition> at = Map.of(r1, wal(100), r2, wal(300), idle, wal(200));
+    assertSame(r2, chooser.standInForPrimary(wal(250), at::get), "the first that has the write");
+    assertSame(r1, chooser.standInForPrimary(wal(50), at::get), "in configuration order");
+  }
+
+  @Test
+  void withThePrimaryDownAndNoReplicaHavingTheWriteTheMostAdvancedStandsIn() {
+    ReadNodeChooser chooser = chooser(SelectorKind.RANDOM);
+    Map<Node, ReplicationPosition> at = Map.of(r1, wal(100), r2, wal(300), idle, wal(400));
+    assertSame(
+        idle,
+        chooser.standInForPrimary(wal(500), at::get),
+        "even of weight 0: with the primary gone it has the newest data there is");
+    idle.health().markDown();
+    assertSame(r2, chooser.standInForPrimary(wal(500), at::get), "one that can be reached");
+    r2.lagMeasured(900, 500);
+    assertSame(
+        r2, chooser.standInForPrimary(ReplicationPosition.NONE, at::get), "behind, but furthest");
+  }
+
+  @Test
+  void withThePrimaryDownAndNoPositionsAUsableReplicaStandsInElseAnyReachableOne() {
+    ReadNodeChooser chooser = chooser(SelectorKind.RANDOM);
+    r1.health().markDown();
+    idle.health().markDown();
+    assertSame(r2, chooser.standInForPrimary(ReplicationPosition.NONE, null));
+    r2.lagMeasured(900, 500);
+    assertSame(r2, chooser.standInForPrimary(ReplicationPosition.NONE, null), "behind beats none");
+    r2.health().markDown();
+    assertNull(chooser.standInForPrimary(ReplicationPosition.NONE, null), "none can be reached");
   }
 }

@@ -49,6 +49,8 @@ public class ReplicaPositionsTest {
     try (Statement statement = keepAlive.createStatement()) {
       statement.execute(
           "create alias pg_last_wal_replay_lsn for \"" + getClass().getName() + ".replayLsn\"");
+      // Empty, as PostgreSQL's view is for a user who may not see the standby's WAL receiver.
+      statement.execute("create table pg_stat_wal_receiver(received_tli int)");
     }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -56,7 +58,7 @@ public class ReplicaPositionsTest {
     config.setMinimumIdle(0);
     config.setMaximumPoolSize(2);
     pool = new HikariDataSource(config);
-    replica = new Node("r1", 1, false, 1, pool, 10, clock::get, NodeHealth.Listener.NONE);
+    replica = new Node("r1", 1, false, 1, pool, 10, clock::get, NodeHealth.Listener.NONE, null);
     positions = new ReplicaPositions(2, WalPositions.SOURCE, clock::get);
     QUESTIONS.set(0);
     position = "0/100";

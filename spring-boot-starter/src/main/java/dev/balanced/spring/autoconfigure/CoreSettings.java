@@ -35,6 +35,7 @@ final class CoreSettings {
     put(settings, Settings.REPLICA_SELECTOR.key(), lower(properties.getReplicaSelector()));
     put(settings, Settings.CONSISTENCY.key(), lower(properties.getConsistency()));
     put(settings, Settings.REPLICA_RETRY_SECONDS.key(), properties.getReplicaRetrySeconds());
+    put(settings, Settings.PRIMARY_DOWN_READS.key(), lower(properties.getPrimaryDownReads()));
     put(settings, Settings.MAX_REPLICA_LAG_MS.key(), properties.getMaxReplicaLagMs());
     put(settings, Settings.REPLICA_LAG_CHECK_MS.key(), properties.getReplicaLagCheckMs());
     put(settings, Settings.PIN_SECONDS.key(), properties.getPinSeconds());
