@@ -106,12 +106,16 @@ public final class Node {
   /**
    * A pooled connection. A node whose pool cannot connect (not merely a pool whose connections are
    * all in use) is marked unreachable; the exception is thrown on. The primary, once marked, is not
-   * tried again until its pool has reconnected (or, with {@code minimumIdle=0}, its retry is due):
-   * meanwhile this fails at once with {@link PrimaryUnavailableException} instead of waiting out
-   * the pool's {@code connectionTimeout} (30 s by default) on every call.
+   * given to a caller again until its pool has reconnected (with {@code minimumIdle=0}, a thread of
+   * Balanced's tries it every {@code replica_retry_seconds}): meanwhile this fails at once with
+   * {@link PrimaryUnavailableException} instead of waiting out the pool's {@code connectionTimeout}
+   * (30 s by default) on every call.
    */
   public Connection connect() throws SQLException {
-    if (primary && health.isDown() && !isAvailable()) {
+    if (primary && health.isDown() && !reconnectedInBackground()) {
+      if (!poolKeepsReconnecting() && health.claimRetry()) {
+        retryInBackground();
+      }
       throw primaryUnavailable(null);
     }
     Connection connection;
@@ -137,6 +141,29 @@ public final class Node {
           .log("{} {} is reachable again", role(), name);
     }
     return connection;
+  }
+
+  /**
+   * Tries a primary whose pool does not reconnect on its own, on a thread of its own: a unit of
+   * work must not wait out connectionTimeout for a primary known to be down, so none makes the
+   * attempt. A connection made stays idle in the pool, which is how the next caller finds the
+   * primary back.
+   */
+  private void retryInBackground() {
+    Thread retry =
+        new Thread(
+            () -> {
+              try (Connection ignored = pool.getConnection()) {
+                // Back: returned to the pool idle.
+              } catch (SQLException e) {
+                if (!pool.isClosed() && cannotConnect(e)) {
+                  markUnreachable(e);
+                }
+              }
+            },
+            "balanced-primary-retry");
+    retry.setDaemon(true);
+    retry.start();
   }
 
   /** "primary" or "replica", for messages. */
