@@ -110,7 +110,7 @@ public final class ReadYourWrites {
   /** Whether {@code required} is a WAL position on a timeline a promotion has since ended. */
   private boolean fromEarlierTimeline(ReplicationPosition required) {
     long timeline = required.timeline();
-    return timeline != 0 && timeline < replicaPositions.newestTimeline();
+    return timeline != 0 && timeline < replicaPositions.timelines().newest();
   }
 
   private Node caughtUp(Node selected, ReplicationPosition required) {
@@ -205,7 +205,7 @@ public final class ReadYourWrites {
   private ConsistencyToken positionWritten(Connection primaryConnection, long now) {
     try {
       ReplicationPosition written =
-          replicaPositions.sawTimeline(positions.committed(primaryConnection));
+          replicaPositions.timelines().saw(positions.committed(primaryConnection));
       if (written.isEmpty()) {
         // MariaDB without a binary log: nothing a replica could be asked to have reached.
         throw new SQLException("the primary reports no position (is its binary log on?)");

@@ -80,7 +80,7 @@ public final class WalPositions implements PositionSource {
    *
    * @throws IllegalArgumentException when the server answers with something else
    */
-  static long timeline(String text) {
+  public static long timeline(String text) {
     if (text == null) {
       return 0;
     }

@@ -2,19 +2,32 @@ package dev.balanced.internal.topology;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import com.zaxxer.hikari.util.PropertyElf;
 import dev.balanced.BalancedConfigurationException;
 import dev.balanced.internal.config.NodeSettings;
+import dev.balanced.internal.position.PositionDatabases;
+import dev.balanced.internal.position.WalPositions;
 import dev.balanced.spi.PoolCustomizer;
 import dev.balanced.spi.Secrets;
 import dev.balanced.spi.Settings;
 import java.util.Properties;
+import javax.sql.DataSource;
 
 /** Builds one HikariCP pool per node from its settings. */
 final class PoolFactory {
   private PoolFactory() {}
 
   static HikariDataSource create(NodeSettings node, boolean primary, PoolCustomizer customizer) {
+    return create(node, primary, customizer, null);
+  }
+
+  /**
+   * As {@link #create(NodeSettings, boolean, PoolCustomizer)}; with {@code timelines}, a PostgreSQL
+   * primary's pool checks each new connection ({@link PrimaryConnections}).
+   */
+  static HikariDataSource create(
+      NodeSettings node, boolean primary, PoolCustomizer customizer, Timelines timelines) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("balanced-" + node.name());
     Properties hikari = node.hikari();
@@ -30,6 +43,20 @@ final class PoolFactory {
     }
     customizer.customize(node.name(), primary, config);
     try {
+      if (timelines != null
+          && PositionDatabases.byUrl(config.getJdbcUrl()) == WalPositions.SOURCE
+          && config.getDataSource() == null
+          && config.getDataSourceClassName() == null) {
+        // Built as HikariCP builds it from the URL, then checked; the URL stays for display.
+        DataSource driver =
+            new DriverDataSource(
+                config.getJdbcUrl(),
+                config.getDriverClassName(),
+                config.getDataSourceProperties(),
+                config.getUsername(),
+                config.getPassword());
+        config.setDataSource(new PrimaryConnections(node.name(), driver, timelines));
+      }
       config.validate();
       return new HikariDataSource(config);
     } catch (RuntimeException e) {

@@ -133,7 +133,7 @@ final class ReplicaLagMonitor implements AutoCloseable {
       ReplicationPosition flushed;
       try (Connection connection = primary.connect()) {
         connection.setNetworkTimeout(Runnable::run, readTimeoutMs);
-        flushed = positions.sawTimeline(positions.source().primaryPosition(connection));
+        flushed = positions.timelines().saw(positions.source().primaryPosition(connection));
       }
       primaryObservedAt = nanoClock.getAsLong();
       timeline.observe(primaryObservedAt, flushed);

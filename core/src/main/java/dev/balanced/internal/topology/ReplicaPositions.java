@@ -4,7 +4,6 @@ import dev.balanced.internal.position.PositionSource;
 import dev.balanced.internal.position.ReplicationPosition;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,16 +41,17 @@ public final class ReplicaPositions {
 
   private final LongSupplier nanoClock;
 
-  /** The latest WAL timeline any position showed: where the primary writes now, as far as known. */
-  private final AtomicLong newestTimeline = new AtomicLong();
+  private final Timelines timelines;
 
   /** Per node: round trips made for its position, and questions the cache answered instead. */
   private final LongAdder[] asks;
 
   private final LongAdder[] cacheAnswers;
 
-  ReplicaPositions(int nodeCount, PositionSource source, LongSupplier nanoClock) {
+  ReplicaPositions(
+      int nodeCount, PositionSource source, LongSupplier nanoClock, Timelines timelines) {
     this.source = source;
+    this.timelines = timelines;
     this.asks = new LongAdder[nodeCount];
     this.cacheAnswers = new LongAdder[nodeCount];
     for (int i = 0; i < nodeCount; i++) {
@@ -86,22 +86,9 @@ public final class ReplicaPositions {
     return furthest.get(node.index());
   }
 
-  /**
-   * Notes the timeline of a position just read (a commit's, the primary's, a replica's): a
-   * promotion shows as a later one. Returns {@code position}.
-   */
-  public ReplicationPosition sawTimeline(ReplicationPosition position) {
-    long timeline = position.timeline();
-    long known = newestTimeline.get();
-    while (timeline > known && !newestTimeline.compareAndSet(known, timeline)) {
-      known = newestTimeline.get();
-    }
-    return position;
-  }
-
-  /** The latest WAL timeline seen; 0 before any (or where positions have none). */
-  public long newestTimeline() {
-    return newestTimeline.get();
+  /** The latest timeline seen, which every position read here adds to. */
+  public Timelines timelines() {
+    return timelines;
   }
 
   /** How many times {@code node} was asked for its position: a round trip each. */
@@ -161,7 +148,7 @@ public final class ReplicaPositions {
       if (timeoutMs > 0) {
         connection.setNetworkTimeout(Runnable::run, timeoutMs);
       }
-      position = sawTimeline(source.applied(connection));
+      position = timelines.saw(source.applied(connection));
     }
     int index = node.index();
     latest.set(index, position);

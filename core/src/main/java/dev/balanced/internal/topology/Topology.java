@@ -1,6 +1,7 @@
 package dev.balanced.internal.topology;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.balanced.BalancedSession;
 import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.NodeSettings;
@@ -78,8 +79,10 @@ public final class Topology implements AutoCloseable {
       PoolCustomizer poolCustomizer) {
     List<HikariDataSource> started = new ArrayList<>();
     try {
+      Timelines timelines = new Timelines();
       NodeSettings primarySettings = settings.primary();
-      HikariDataSource primaryPool = PoolFactory.create(primarySettings, true, poolCustomizer);
+      HikariDataSource primaryPool =
+          PoolFactory.create(primarySettings, true, poolCustomizer, timelines);
       started.add(primaryPool);
       Node primary =
           new Node(
@@ -115,7 +118,16 @@ public final class Topology implements AutoCloseable {
       }
       ReplicaPositions positions =
           new ReplicaPositions(
-              replicas.size() + 1, PositionSources.choose(settings, primary), nanoClock);
+              replicas.size() + 1, PositionSources.choose(settings, primary), nanoClock, timelines);
+      // A promotion was seen: connections made before it may lead to the former primary; new
+      // ones are checked (PrimaryConnections).
+      timelines.onNewer(
+          () -> {
+            HikariPoolMXBean pool = primaryPool.getHikariPoolMXBean();
+            if (pool != null) {
+              pool.softEvictConnections();
+            }
+          });
       ReplicaLagMonitor lagMonitor =
           settings.maxReplicaLagMs() > 0 && !replicas.isEmpty()
               ? ReplicaLagMonitor.start(

@@ -59,7 +59,7 @@ public class ReplicaPositionsTest {
     config.setMaximumPoolSize(2);
     pool = new HikariDataSource(config);
     replica = new Node("r1", 1, false, 1, pool, 10, clock::get, NodeHealth.Listener.NONE, null);
-    positions = new ReplicaPositions(2, WalPositions.SOURCE, clock::get);
+    positions = new ReplicaPositions(2, WalPositions.SOURCE, clock::get, new Timelines());
     QUESTIONS.set(0);
     position = "0/100";
   }
