@@ -81,6 +81,23 @@ public final class Settings {
               + " reconnecting in the background, and the replica serves reads again once it"
               + " has.");
 
+  public static final Setting<TopologyMode> TOPOLOGY =
+      Setting.choice(
+          "topology",
+          TopologyMode.STATIC,
+          TopologyMode.class,
+          "static: primary.* is the primary and replicas.<name>.* the replicas; discover"
+              + " (PostgreSQL): nodes.<name>.* are servers whose roles Balanced asks every"
+              + " topology_check_ms, so that writes follow a promoted standby without a restart.");
+
+  public static final Setting<Integer> TOPOLOGY_CHECK_MS =
+      Setting.integer(
+          "topology_check_ms",
+          2000,
+          50,
+          "topology=discover: how often every node is asked whether it is the primary or a"
+              + " standby, and on which timeline; writes move to a promoted standby within this.");
+
   public static final Setting<PrimaryDownReads> PRIMARY_DOWN_READS =
       Setting.choice(
           "primary_down_reads",
@@ -192,6 +209,12 @@ public final class Settings {
   public static final String PRIMARY = "primary.";
   public static final String REPLICAS = "replicas.";
 
+  /**
+   * {@code topology=discover}: the servers, {@code nodes.<name>.*}, and what they share, {@code
+   * nodes.username}, {@code nodes.password}, {@code nodes.hikari.*}.
+   */
+  public static final String NODES = "nodes.";
+
   /** The settings that apply to the whole configuration, in the order the README lists them. */
   public static final List<Setting<?>> GLOBAL =
       List.of(
@@ -202,6 +225,8 @@ public final class Settings {
           PRIMARY_SERVES_READS,
           REPLICA_RETRY_SECONDS,
           PRIMARY_DOWN_READS,
+          TOPOLOGY,
+          TOPOLOGY_CHECK_MS,
           MAX_REPLICA_LAG_MS,
           REPLICA_LAG_CHECK_MS,
           CONSISTENCY,

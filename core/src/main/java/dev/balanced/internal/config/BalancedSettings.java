@@ -5,6 +5,7 @@ import dev.balanced.BalancedSession;
 import dev.balanced.PinningMode;
 import dev.balanced.events.BalancedListener;
 import dev.balanced.internal.position.PositionDatabases;
+import dev.balanced.internal.position.WalPositions;
 import dev.balanced.spi.BalancedConfiguration;
 import dev.balanced.spi.Consistency;
 import dev.balanced.spi.FunctionName;
@@ -14,6 +15,7 @@ import dev.balanced.spi.SelectorKind;
 import dev.balanced.spi.Setting;
 import dev.balanced.spi.SettingSource;
 import dev.balanced.spi.Settings;
+import dev.balanced.spi.TopologyMode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,6 +39,8 @@ public record BalancedSettings(
     boolean primaryServesReads,
     int replicaRetrySeconds,
     PrimaryDownReads primaryDownReads,
+    TopologyMode topology,
+    int topologyCheckMs,
     int maxReplicaLagMs,
     int replicaLagCheckMs,
     NodeSettings primary,
@@ -78,62 +82,44 @@ public record BalancedSettings(
             + prefix
             + Settings.REPLICAS
             + "<name>."
+            + NODE_KEYS_EXPECTED
+            + " or (topology=discover) "
+            + prefix
+            + Settings.NODES
+            + "<name>."
             + NODE_KEYS_EXPECTED);
-
-    String primaryPrefix = prefix + Settings.PRIMARY;
-    if (source.get(Settings.URL, primaryPrefix) == null) {
-      throw new BalancedConfigurationException(
-          "Missing setting '"
-              + primaryPrefix
-              + Settings.URL.key()
-              + "': expected the JDBC URL of the primary database, e.g. jdbc:postgresql://db:5432/app");
-    }
-    NodeSettings primary = node(BalancedSession.PRIMARY, primaryPrefix, source, null);
-
-    List<NodeSettings> replicas = new ArrayList<>();
-    Map<String, String> seen = new TreeMap<>();
-    for (String name : replicaNames(source)) {
-      String replicaPrefix = prefix + Settings.REPLICAS + name + ".";
-      if (!NODE_NAME.matcher(name).matches()) {
-        throw new BalancedConfigurationException(
-            "Illegal replica name ["
-                + name
-                + "] in '"
-                + replicaPrefix
-                + "*': expected a letter followed by letters, digits, '_' or '-'");
-      }
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.equals(BalancedSession.PRIMARY) || lower.equals("master")) {
-        throw new BalancedConfigurationException(
-            "Illegal replica name ["
-                + name
-                + "] in '"
-                + replicaPrefix
-                + "*': 'primary' and 'master' name the primary; choose another name");
-      }
-      String clash = seen.putIfAbsent(lower, name);
-      if (clash != null) {
-        throw new BalancedConfigurationException(
-            "Duplicate replica names ["
-                + clash
-                + "] and ["
-                + name
-                + "] under '"
-                + prefix
-                + Settings.REPLICAS
-                + "': replica names must differ regardless of case, because usingEngine() looks"
-                + " them up by name");
-      }
-      if (source.get(Settings.URL, replicaPrefix) == null) {
+    TopologyMode topology = source.get(Settings.TOPOLOGY);
+    NodeSettings primary;
+    List<NodeSettings> replicas;
+    if (topology == TopologyMode.DISCOVER) {
+      rejectGroup(source, Settings.PRIMARY, "topology=discover");
+      rejectGroup(source, Settings.REPLICAS, "topology=discover");
+      replicas = discoveredNodes(source);
+      // The first node stands for the whole set where one URL is needed: the kind of database,
+      // the token's database set. Connections to the primary go to whichever node is it.
+      NodeSettings first = replicas.get(0);
+      primary =
+          new NodeSettings(
+              BalancedSession.PRIMARY,
+              first.keyPrefix(),
+              first.url(),
+              first.username(),
+              first.password(),
+              1,
+              first.hikari());
+    } else {
+      rejectGroup(source, Settings.NODES, "topology=static (the default)");
+      String primaryPrefix = prefix + Settings.PRIMARY;
+      if (source.get(Settings.URL, primaryPrefix) == null) {
         throw new BalancedConfigurationException(
             "Missing setting '"
-                + replicaPrefix
+                + primaryPrefix
                 + Settings.URL.key()
-                + "': replica ["
-                + name
-                + "] has settings but no JDBC URL");
+                + "': expected the JDBC URL of the primary database, e.g."
+                + " jdbc:postgresql://db:5432/app");
       }
-      replicas.add(node(name, replicaPrefix, source, primary));
+      primary = node(BalancedSession.PRIMARY, primaryPrefix, source, null);
+      replicas = named(source, Settings.REPLICAS, "replica", primary);
     }
 
     BalancedSettings settings =
@@ -145,6 +131,8 @@ public record BalancedSettings(
             source.get(Settings.PRIMARY_SERVES_READS),
             source.get(Settings.REPLICA_RETRY_SECONDS),
             source.get(Settings.PRIMARY_DOWN_READS),
+            topology,
+            source.get(Settings.TOPOLOGY_CHECK_MS),
             source.get(Settings.MAX_REPLICA_LAG_MS),
             source.get(Settings.REPLICA_LAG_CHECK_MS),
             primary,
@@ -160,19 +148,30 @@ public record BalancedSettings(
     return settings;
   }
 
-  /** {@code primary.<node key>} or {@code replicas.<name>.<node key>}. */
+  /** The names under {@code nodes.} that are shared settings, not nodes. */
+  private static final Set<String> SHARED_NODE_KEYS = Set.of("username", "password", "hikari");
+
+  /**
+   * {@code primary.<node key>}, {@code replicas.<name>.<node key>}, {@code nodes.<name>.<node
+   * key>}, or what nodes share: {@code nodes.username}, {@code nodes.password}, {@code
+   * nodes.hikari.*}.
+   */
   private static boolean isNodeKey(String prefix, String fullKey) {
     String rest = fullKey.substring(prefix.length());
     String nodeKey;
     if (rest.startsWith(Settings.PRIMARY)) {
       nodeKey = rest.substring(Settings.PRIMARY.length());
-    } else if (rest.startsWith(Settings.REPLICAS)) {
-      String afterReplicas = rest.substring(Settings.REPLICAS.length());
-      int dot = afterReplicas.indexOf('.');
+    } else if (rest.startsWith(Settings.REPLICAS) || rest.startsWith(Settings.NODES)) {
+      String group = rest.startsWith(Settings.REPLICAS) ? Settings.REPLICAS : Settings.NODES;
+      String afterGroup = rest.substring(group.length());
+      if (group.equals(Settings.NODES) && isSharedNodeKey(afterGroup)) {
+        return true;
+      }
+      int dot = afterGroup.indexOf('.');
       if (dot <= 0) {
         return false;
       }
-      nodeKey = afterReplicas.substring(dot + 1);
+      nodeKey = afterGroup.substring(dot + 1);
     } else {
       return false;
     }
@@ -184,17 +183,163 @@ public record BalancedSettings(
     return nodeKey.startsWith(Settings.HIKARI) && nodeKey.length() > Settings.HIKARI.length();
   }
 
-  /** The names under {@code replicas.}, in order; every key there is a node key by now. */
-  private static Set<String> replicaNames(SettingSource source) {
-    Set<String> names = new TreeSet<>();
-    String replicasPrefix = source.prefix() + Settings.REPLICAS;
+  /** {@code username}, {@code password} or {@code hikari.<property>} right under {@code nodes.}. */
+  private static boolean isSharedNodeKey(String afterNodes) {
+    return afterNodes.equals(Settings.USERNAME.key())
+        || afterNodes.equals(Settings.PASSWORD.key())
+        || (afterNodes.startsWith(Settings.HIKARI)
+            && afterNodes.length() > Settings.HIKARI.length());
+  }
+
+  /** Fails when a key under {@code group} is set, which {@code mode} does not read. */
+  private static void rejectGroup(SettingSource source, String group, String mode) {
+    String groupPrefix = source.prefix() + group;
     for (String key : source.keys()) {
-      if (key.startsWith(replicasPrefix)) {
-        String afterReplicas = key.substring(replicasPrefix.length());
-        names.add(afterReplicas.substring(0, afterReplicas.indexOf('.')));
+      if (key.startsWith(groupPrefix)) {
+        throw new BalancedConfigurationException(
+            "Setting '"
+                + key
+                + "' does not apply with "
+                + mode
+                + ": expected "
+                + (group.equals(Settings.NODES)
+                    ? source.prefix()
+                        + Settings.PRIMARY
+                        + "* and "
+                        + source.prefix()
+                        + Settings.REPLICAS
+                        + "<name>.*, or "
+                        + source.prefix()
+                        + Settings.TOPOLOGY.key()
+                        + "=discover with "
+                        + source.prefix()
+                        + Settings.NODES
+                        + "<name>.*"
+                    : source.prefix()
+                        + Settings.NODES
+                        + "<name>.* (every server, whatever its role)"));
+      }
+    }
+  }
+
+  /** The names under {@code group} ({@code replicas.}, {@code nodes.}), in order. */
+  private static Set<String> namesUnder(SettingSource source, String group) {
+    Set<String> names = new TreeSet<>();
+    String groupPrefix = source.prefix() + group;
+    for (String key : source.keys()) {
+      if (key.startsWith(groupPrefix)) {
+        String afterGroup = key.substring(groupPrefix.length());
+        if (group.equals(Settings.NODES) && isSharedNodeKey(afterGroup)) {
+          continue;
+        }
+        names.add(afterGroup.substring(0, afterGroup.indexOf('.')));
       }
     }
     return names;
+  }
+
+  /**
+   * The nodes under {@code group}, each inheriting what it does not set from {@code inheritFrom};
+   * {@code role} names them in messages ("replica").
+   */
+  private static List<NodeSettings> named(
+      SettingSource source, String group, String role, NodeSettings inheritFrom) {
+    String prefix = source.prefix();
+    List<NodeSettings> nodes = new ArrayList<>();
+    Map<String, String> seen = new TreeMap<>();
+    for (String name : namesUnder(source, group)) {
+      String nodePrefix = prefix + group + name + ".";
+      if (!NODE_NAME.matcher(name).matches()) {
+        throw new BalancedConfigurationException(
+            "Illegal "
+                + role
+                + " name ["
+                + name
+                + "] in '"
+                + nodePrefix
+                + "*': expected a letter followed by letters, digits, '_' or '-'");
+      }
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.equals(BalancedSession.PRIMARY) || lower.equals("master")) {
+        throw new BalancedConfigurationException(
+            "Illegal "
+                + role
+                + " name ["
+                + name
+                + "] in '"
+                + nodePrefix
+                + "*': 'primary' and 'master' name the primary; choose another name");
+      }
+      String clash = seen.putIfAbsent(lower, name);
+      if (clash != null) {
+        throw new BalancedConfigurationException(
+            "Duplicate "
+                + role
+                + " names ["
+                + clash
+                + "] and ["
+                + name
+                + "] under '"
+                + prefix
+                + group
+                + "': "
+                + role
+                + " names must differ regardless of case, because usingEngine() looks"
+                + " them up by name");
+      }
+      if (source.get(Settings.URL, nodePrefix) == null) {
+        throw new BalancedConfigurationException(
+            "Missing setting '"
+                + nodePrefix
+                + Settings.URL.key()
+                + "': "
+                + role
+                + " ["
+                + name
+                + "] has settings but no JDBC URL");
+      }
+      nodes.add(node(name, nodePrefix, source, inheritFrom));
+    }
+    return Collections.unmodifiableList(nodes);
+  }
+
+  /**
+   * {@code topology=discover}: the nodes, inheriting {@code nodes.username}, {@code nodes.password}
+   * and {@code nodes.hikari.*}; at least one, all PostgreSQL.
+   */
+  private static List<NodeSettings> discoveredNodes(SettingSource source) {
+    String prefix = source.prefix();
+    NodeSettings shared = node("nodes", prefix + Settings.NODES, source, null);
+    List<NodeSettings> nodes = named(source, Settings.NODES, "node", shared);
+    if (nodes.isEmpty()) {
+      throw new BalancedConfigurationException(
+          "Missing settings '"
+              + prefix
+              + Settings.NODES
+              + "<name>.url': '"
+              + prefix
+              + Settings.TOPOLOGY.key()
+              + "=discover' finds the primary among the nodes listed there, e.g. "
+              + prefix
+              + Settings.NODES
+              + "db1.url=jdbc:postgresql://db1:5432/app");
+    }
+    for (NodeSettings node : nodes) {
+      if (PositionDatabases.byUrl(node.url()) != WalPositions.SOURCE) {
+        throw new BalancedConfigurationException(
+            "Invalid value ["
+                + Secrets.maskUrl(node.url())
+                + "] for setting '"
+                + node.keyPrefix()
+                + Settings.URL.key()
+                + "': '"
+                + prefix
+                + Settings.TOPOLOGY.key()
+                + "=discover' asks PostgreSQL servers for their role and timeline; expected a"
+                + " jdbc:postgresql: URL, or topology=static");
+      }
+    }
+    return nodes;
   }
 
   private static ConsistencySettings consistency(SettingSource source, NodeSettings primary) {

@@ -41,6 +41,21 @@ public final class Node {
   /** For the primary's outage log: what happens to reads that need it meanwhile. */
   private final String downReads;
 
+  /**
+   * What the node is as far as reads go. Configured replicas are standbys for good; with {@code
+   * topology=discover} the role monitor keeps it current.
+   */
+  public enum Role {
+    /** Serves reads. */
+    STANDBY,
+    /** Is the primary now: left out of the selection (its writes go through the primary). */
+    PRIMARY,
+    /** A primary on an older timeline than one seen: serves nothing. */
+    FENCED
+  }
+
+  private volatile Role role = Role.STANDBY;
+
   /** Why the node was last found unreachable, credentials masked; {@code null} before. */
   private volatile String lastError;
 
@@ -138,9 +153,24 @@ public final class Node {
       LOG.atInfo()
           .addKeyValue("node", name)
           .addKeyValue("state", "up")
-          .log("{} {} is reachable again", role(), name);
+          .log("{} {} is reachable again", kind(), name);
     }
     return connection;
+  }
+
+  /**
+   * The primary moved to another server (discovered): connections to the former one are retired as
+   * they come back to the pool, and while the primary counts as down, the new one is tried now
+   * rather than at the next retry.
+   */
+  void primaryMoved() {
+    HikariPoolMXBean state = pool.getHikariPoolMXBean();
+    if (state != null) {
+      state.softEvictConnections();
+    }
+    if (health.isDown() && !poolKeepsReconnecting()) {
+      retryInBackground();
+    }
   }
 
   /**
@@ -167,7 +197,7 @@ public final class Node {
   }
 
   /** "primary" or "replica", for messages. */
-  private String role() {
+  private String kind() {
     return primary ? "primary" : "replica";
   }
 
@@ -353,12 +383,21 @@ public final class Node {
     return health.isBehind();
   }
 
+  /** What this node is now: a standby, the primary (discovered), or fenced. */
+  public Role role() {
+    return role;
+  }
+
+  void role(Role role) {
+    this.role = role;
+  }
+
   /**
-   * Whether this replica may be given reads: it is neither behind nor known to be unreachable; no
-   * side effect.
+   * Whether this replica may be given reads: a standby, neither behind nor known to be unreachable;
+   * no side effect.
    */
   public boolean isUsable() {
-    return !health.isBehind() && !isUnreachable();
+    return role == Role.STANDBY && !health.isBehind() && !isUnreachable();
   }
 
   /** Whether this node is marked unreachable and not known to be back; no side effect. */
@@ -373,7 +412,7 @@ public final class Node {
    * only for a node the caller is about to use.
    */
   public boolean isAvailable() {
-    if (health.isBehind()) {
+    if (health.isBehind() || role != Role.STANDBY) {
       return false;
     }
     if (!health.isDown() || reconnectedInBackground()) {

@@ -19,15 +19,20 @@ final class PoolFactory {
   private PoolFactory() {}
 
   static HikariDataSource create(NodeSettings node, boolean primary, PoolCustomizer customizer) {
-    return create(node, primary, customizer, null);
+    return create(node, primary, customizer, null, null);
   }
 
   /**
    * As {@link #create(NodeSettings, boolean, PoolCustomizer)}; with {@code timelines}, a PostgreSQL
-   * primary's pool checks each new connection ({@link PrimaryConnections}).
+   * primary's pool checks each new connection ({@link PrimaryConnections}), made to {@code target}
+   * where given (the discovered primary), else to the node's URL.
    */
   static HikariDataSource create(
-      NodeSettings node, boolean primary, PoolCustomizer customizer, Timelines timelines) {
+      NodeSettings node,
+      boolean primary,
+      PoolCustomizer customizer,
+      Timelines timelines,
+      PrimaryConnections.Target target) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("balanced-" + node.name());
     Properties hikari = node.hikari();
@@ -55,7 +60,9 @@ final class PoolFactory {
                 config.getDataSourceProperties(),
                 config.getUsername(),
                 config.getPassword());
-        config.setDataSource(new PrimaryConnections(node.name(), driver, timelines));
+        config.setDataSource(
+            new PrimaryConnections(
+                node.name(), target != null ? target : () -> driver, driver, timelines));
       }
       config.validate();
       return new HikariDataSource(config);

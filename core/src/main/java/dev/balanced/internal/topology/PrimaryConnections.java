@@ -1,13 +1,10 @@
 package dev.balanced.internal.topology;
 
-import dev.balanced.internal.position.WalPositions;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
-import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -29,33 +26,42 @@ final class PrimaryConnections implements DataSource {
   /** SQLState 08004: the server rejected the connection. */
   static final String REJECTED = "08004";
 
-  private static final String ROLE =
-      "select pg_is_in_recovery(),"
-          + " case when pg_is_in_recovery() then null"
-          + " else pg_walfile_name(pg_current_wal_lsn()) end,"
-          + " coalesce(host(inet_server_addr()), 'local') || ':' || inet_server_port()";
+  /** Where the primary is: one address (static topology), or the node found to be it. */
+  @FunctionalInterface
+  interface Target {
+    DataSource dataSource() throws SQLException;
+  }
 
   private final String node;
+  private final Target target;
+
+  /** For the settings HikariCP gives the data source (login timeout, log writer). */
   private final DataSource driver;
+
   private final Timelines timelines;
 
   /** Servers and timelines already logged as fenced: once each. */
   private final Set<String> fencedTold = ConcurrentHashMap.newKeySet();
 
   PrimaryConnections(String node, DataSource driver, Timelines timelines) {
+    this(node, () -> driver, driver, timelines);
+  }
+
+  PrimaryConnections(String node, Target target, DataSource driver, Timelines timelines) {
     this.node = node;
+    this.target = target;
     this.driver = driver;
     this.timelines = timelines;
   }
 
   @Override
   public Connection getConnection() throws SQLException {
-    return verified(driver.getConnection());
+    return verified(target.dataSource().getConnection());
   }
 
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
-    return verified(driver.getConnection(username, password));
+    return verified(target.dataSource().getConnection(username, password));
   }
 
   private Connection verified(Connection connection) throws SQLException {
@@ -69,24 +75,14 @@ final class PrimaryConnections implements DataSource {
   }
 
   private void verify(Connection connection) throws SQLException {
-    boolean standby;
-    String walFile;
-    String server;
-    try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(ROLE)) {
-      rs.next();
-      standby = rs.getBoolean(1);
-      walFile = rs.getString(2);
-      server = rs.getString(3);
-    }
-    if (!connection.getAutoCommit()) {
-      connection.rollback(); // the pool expects a connection without an open transaction
-    }
+    ServerRole role = ServerRole.ask(connection);
+    boolean standby = role.standby();
+    String server = role.server();
     if (standby) {
       throw new SQLNonTransientConnectionException(
           "the server at " + server + " is a standby (in recovery), not a primary", REJECTED);
     }
-    long timeline = WalPositions.timeline(walFile);
+    long timeline = role.timeline();
     if (!timelines.saw(timeline)) {
       long newest = timelines.newest();
       if (fencedTold.add(server + "/" + timeline)) {

@@ -160,7 +160,7 @@ public final class ReadNodeChooser {
       Node furthest = null;
       ReplicationPosition furthestAt = ReplicationPosition.NONE;
       for (Node replica : replicas) {
-        if (replica.isUnreachable()) {
+        if (replica.isUnreachable() || replica.role() == Node.Role.FENCED) {
           continue;
         }
         ReplicationPosition at = positionOf.apply(replica);
@@ -181,7 +181,7 @@ public final class ReadNodeChooser {
       return usable;
     }
     for (Node replica : replicas) {
-      if (!replica.isUnreachable()) {
+      if (!replica.isUnreachable() && replica.role() != Node.Role.FENCED) {
         return replica;
       }
     }

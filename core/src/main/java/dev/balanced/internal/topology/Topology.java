@@ -7,6 +7,7 @@ import dev.balanced.internal.config.BalancedSettings;
 import dev.balanced.internal.config.NodeSettings;
 import dev.balanced.spi.PoolCustomizer;
 import dev.balanced.spi.SelectorKind;
+import dev.balanced.spi.TopologyMode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,6 +36,9 @@ public final class Topology implements AutoCloseable {
   private final ReplicaPositions positions;
   private final ReadNodeChooser chooser;
 
+  /** With {@code topology=discover}: keeps the nodes' roles current; else {@code null}. */
+  private final RoleMonitor roles;
+
   private Topology(
       Node primary,
       List<Node> replicas,
@@ -42,8 +46,10 @@ public final class Topology implements AutoCloseable {
       List<String> disabledReplicaNames,
       SelectorKind selector,
       ReplicaPositions positions,
-      ReplicaLagMonitor lagMonitor) {
+      ReplicaLagMonitor lagMonitor,
+      RoleMonitor roles) {
     this.primary = primary;
+    this.roles = roles;
     this.positions = positions;
     this.lagMonitor = lagMonitor;
     this.replicas = Collections.unmodifiableList(replicas);
@@ -78,11 +84,20 @@ public final class Topology implements AutoCloseable {
       NodeHealth.Listener listener,
       PoolCustomizer poolCustomizer) {
     List<HikariDataSource> started = new ArrayList<>();
+    RoleMonitor roles = null;
     try {
       Timelines timelines = new Timelines();
+      if (settings.topology() == TopologyMode.DISCOVER) {
+        roles = RoleMonitor.firstCheck(settings.replicas(), settings.topologyCheckMs(), timelines);
+      }
       NodeSettings primarySettings = settings.primary();
       HikariDataSource primaryPool =
-          PoolFactory.create(primarySettings, true, poolCustomizer, timelines);
+          PoolFactory.create(
+              primarySettings,
+              true,
+              poolCustomizer,
+              timelines,
+              roles == null ? null : roles::primaryDataSource);
       started.add(primaryPool);
       Node primary =
           new Node(
@@ -138,6 +153,9 @@ public final class Topology implements AutoCloseable {
                   settings.maxReplicaLagMs(),
                   settings.replicaLagCheckMs())
               : null;
+      if (roles != null) {
+        roles.run(primary, replicas);
+      }
       return new Topology(
           primary,
           replicas,
@@ -145,8 +163,12 @@ public final class Topology implements AutoCloseable {
           disabledReplicaNames,
           settings.selector(),
           positions,
-          lagMonitor);
+          lagMonitor,
+          roles);
     } catch (RuntimeException e) {
+      if (roles != null) {
+        roles.close();
+      }
       started.forEach(HikariDataSource::close);
       throw e;
     }
@@ -224,6 +246,9 @@ public final class Topology implements AutoCloseable {
 
   @Override
   public void close() {
+    if (roles != null) {
+      roles.close();
+    }
     if (lagMonitor != null) {
       lagMonitor.close();
     }

@@ -216,8 +216,9 @@ class BalancedSettingsTest {
     assertMentions(
         message,
         "Unknown setting '" + key + "'",
-        "balanced.{consistency, enabled, listeners, lsn_refresh_ms, lsn_wait_ms, max_replica_lag_ms, metrics, mode, pin_seconds, primary.serves_reads, primary_down_reads, replica_lag_check_ms, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds, write_functions}",
-        "balanced.replicas.<name>.{url, username, password, weight, hikari.<HikariCP property>}");
+        "balanced.{consistency, enabled, listeners, lsn_refresh_ms, lsn_wait_ms, max_replica_lag_ms, metrics, mode, pin_seconds, primary.serves_reads, primary_down_reads, replica_lag_check_ms, replica_retry_seconds, replica_selector, token_secret, token_ttl_seconds, topology, topology_check_ms, write_functions}",
+        "balanced.replicas.<name>.{url, username, password, weight, hikari.<HikariCP property>}",
+        "or (topology=discover) balanced.nodes.<name>.{url, username, password, weight,");
     assertFalse(
         message.contains("strict-ish"), "a misspelt key's value may be a secret: " + message);
   }
@@ -413,5 +414,76 @@ class BalancedSettingsTest {
         "Invalid value [" + value + "] for setting 'balanced.write_functions'",
         "expected comma-separated function names",
         problem);
+  }
+
+  // ---- topology=discover -----------------------------------------------------------------------
+
+  private static Map<String, Object> discovering() {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("balanced.topology", "discover");
+    settings.put("balanced.nodes.username", "app");
+    settings.put("balanced.nodes.password", PASSWORD);
+    settings.put("balanced.nodes.hikari.maximumPoolSize", "7");
+    settings.put("balanced.nodes.db2.url", "jdbc:postgresql://db2:5432/app");
+    settings.put("balanced.nodes.db1.url", "jdbc:postgresql://db1:5432/app");
+    settings.put("balanced.nodes.db1.username", "other");
+    return settings;
+  }
+
+  @Test
+  void discoveredNodesInheritWhatTheyShareAndEveryOneIsAReadNode() {
+    BalancedSettings settings = parse(discovering());
+    assertEquals(dev.balanced.spi.TopologyMode.DISCOVER, settings.topology());
+    assertEquals(2000, settings.topologyCheckMs());
+    assertEquals(
+        java.util.List.of("db1", "db2"),
+        settings.replicas().stream().map(NodeSettings::name).toList());
+    NodeSettings db1 = settings.replicas().get(0);
+    NodeSettings db2 = settings.replicas().get(1);
+    assertEquals("other", db1.username());
+    assertEquals("app", db2.username());
+    assertEquals(PASSWORD, db2.password());
+    assertEquals("7", db2.hikari().getProperty("maximumPoolSize"));
+    assertEquals("primary", settings.primary().name(), "the primary is whichever node is it");
+  }
+
+  @Test
+  void discoverTakesNoPrimaryOrReplicaSettings() {
+    Map<String, Object> settings = discovering();
+    settings.put("balanced.primary.url", "jdbc:postgresql://db1:5432/app");
+    assertMentions(
+        failure(settings),
+        "Setting 'balanced.primary.url' does not apply with topology=discover",
+        "balanced.nodes.<name>.*");
+  }
+
+  @Test
+  void staticTakesNoNodeSettings() {
+    assertMentions(
+        failure(validWith("balanced.nodes.db1.url", "jdbc:h2:mem:x")),
+        "Setting 'balanced.nodes.db1.url' does not apply with topology=static",
+        "balanced.topology=discover with balanced.nodes.<name>.*");
+  }
+
+  @Test
+  void discoverNeedsNodesAndPostgreSql() {
+    Map<String, Object> none = new LinkedHashMap<>();
+    none.put("balanced.topology", "discover");
+    assertMentions(failure(none), "Missing settings 'balanced.nodes.<name>.url'");
+
+    Map<String, Object> h2 = discovering();
+    h2.put("balanced.nodes.db3.url", "jdbc:h2:mem:db3");
+    assertMentions(
+        failure(h2),
+        "Invalid value [jdbc:h2:mem:db3] for setting 'balanced.nodes.db3.url'",
+        "expected a jdbc:postgresql: URL, or topology=static");
+
+    Map<String, Object> primaryName = discovering();
+    primaryName.put("balanced.nodes.primary.url", "jdbc:postgresql://db3:5432/app");
+    assertMentions(failure(primaryName), "Illegal node name [primary]");
+
+    Map<String, Object> urlForAll = discovering();
+    urlForAll.put("balanced.nodes.url", "jdbc:postgresql://db3:5432/app");
+    assertMentions(failure(urlForAll), "Unknown setting 'balanced.nodes.url'");
   }
 }

@@ -1,5 +1,7 @@
 package dev.balanced.it.pg;
 
+import static dev.balanced.it.pg.UnitsOfWork.cause;
+import static dev.balanced.it.pg.UnitsOfWork.owners;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,10 +15,7 @@ import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
 import dev.balanced.testing.pg.PostgresCluster;
 import jakarta.persistence.EntityManager;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,26 +122,5 @@ class FailoverTest {
           "claims to be the primary on timeline 1, but timeline 2 was seen",
           "fenced, it receives no statement");
     }
-  }
-
-  private static List<String> owners(PgNode node) throws SQLException {
-    List<String> owners = new ArrayList<>();
-    try (Connection connection = node.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("select owner from account")) {
-      while (rs.next()) {
-        owners.add(rs.getString(1));
-      }
-    }
-    return owners;
-  }
-
-  private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
   }
 }

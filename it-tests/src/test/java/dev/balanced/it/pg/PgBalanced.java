@@ -5,6 +5,7 @@ import dev.balanced.it.replication.PostgresDatabase;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
 import jakarta.persistence.EntityManager;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,8 +20,34 @@ final class PgBalanced extends BalancedFactory {
     this.cluster = cluster;
   }
 
+  private PgBalanced(
+      PgCluster cluster, Map<String, Object> nodeSettings, Map<String, Object> extraSettings) {
+    super(new PostgresDatabase(cluster), nodeSettings, "hibernate.balanced.nodes.", extraSettings);
+    this.cluster = cluster;
+  }
+
   static PgBalanced start(PgCluster cluster, Map<String, Object> extraSettings) {
     return new PgBalanced(cluster, extraSettings);
+  }
+
+  /**
+   * With {@code topology=discover}: every server of the cluster listed under {@code nodes.}, named
+   * as in the cluster except the primary, which is {@code origin} (Balanced keeps "primary" for
+   * whichever node is the primary).
+   */
+  static PgBalanced discovering(PgCluster cluster, Map<String, Object> extraSettings) {
+    Map<String, Object> nodes = new LinkedHashMap<>();
+    nodes.put("hibernate.balanced.topology", "discover");
+    nodes.put("hibernate.balanced.nodes.username", PgNode.USER);
+    for (PgNode node : cluster.nodes()) {
+      nodes.put("hibernate.balanced.nodes." + nodeName(node) + ".url", node.jdbcUrl());
+    }
+    return new PgBalanced(cluster, nodes, extraSettings);
+  }
+
+  /** The name a node has under {@code nodes.}. */
+  static String nodeName(PgNode node) {
+    return node.name().equals("primary") ? "origin" : node.name();
   }
 
   /** The port of the server that serves this entity manager's next read. */

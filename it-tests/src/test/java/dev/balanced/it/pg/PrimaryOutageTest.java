@@ -1,5 +1,10 @@
 package dev.balanced.it.pg;
 
+import static dev.balanced.it.pg.UnitsOfWork.cause;
+import static dev.balanced.it.pg.UnitsOfWork.failuresAfter;
+import static dev.balanced.it.pg.UnitsOfWork.owners;
+import static dev.balanced.it.pg.UnitsOfWork.pause;
+import static dev.balanced.it.pg.UnitsOfWork.timed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,19 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
 import dev.balanced.PrimaryUnavailableException;
+import dev.balanced.it.pg.UnitsOfWork.Outcome;
 import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.pg.PgCluster;
 import dev.balanced.testing.pg.PgNode;
 import dev.balanced.testing.pg.PostgresCluster;
 import jakarta.persistence.EntityManager;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,13 +71,6 @@ class PrimaryOutageTest {
         cluster.resumeReplay(standby);
       }
       cluster.start(cluster.primary());
-    }
-  }
-
-  /** One unit of work's outcome: when it ended, how long it took, and what it threw. */
-  private record Outcome(long endedNanos, long tookNanos, String owner, Throwable failure) {
-    boolean failedAfter(long nanos) {
-      return failure != null && endedNanos - tookNanos >= nanos;
     }
   }
 
@@ -176,36 +170,37 @@ class PrimaryOutageTest {
     assertEquals(List.of(), failuresAfter(pinnedReads, detectedAt), "pinned reads");
     assertTrue(pinnedReasons.contains("primary unavailable"), pinnedReasons.toString());
     assertTrue(
-        reads.stream().filter(r -> r.endedNanos > detectedAt && r.endedNanos < backAt).count() > 10,
+        reads.stream().filter(r -> r.endedNanos() > detectedAt && r.endedNanos() < backAt).count()
+            > 10,
         "reads kept running during the outage");
 
     // Writes: every one that started after detection and before the primary was back failed at
     // once, with the dedicated exception as the cause.
     List<Outcome> duringOutage =
         writes.stream()
-            .filter(w -> w.endedNanos - w.tookNanos >= detectedAt && w.endedNanos < backAt)
+            .filter(w -> w.startedNanos() >= detectedAt && w.endedNanos() < backAt)
             .toList();
     assertTrue(duringOutage.size() > 10, "writers kept trying: " + duringOutage.size());
     for (Outcome write : duringOutage) {
-      assertNotNull(write.failure, write.owner + " succeeded while the primary was down");
+      assertNotNull(write.failure(), write.owner() + " succeeded while the primary was down");
       assertNotNull(
-          cause(write.failure, PrimaryUnavailableException.class),
-          write.owner + ": " + write.failure);
+          cause(write.failure(), PrimaryUnavailableException.class),
+          write.owner() + ": " + write.failure());
       assertTrue(
-          write.tookNanos < FAST.toNanos(),
-          write.owner + " took " + Duration.ofNanos(write.tookNanos));
+          write.tookNanos() < FAST.toNanos(),
+          write.owner() + " took " + Duration.ofNanos(write.tookNanos()));
     }
     assertTrue(
         Duration.ofNanos(detectedAt - crashedAt).toMillis() < 5000,
         "found down within the pool's connectionTimeout (1 s) and a check");
 
     // What a commit reported is what happened on the primary.
-    Set<String> onPrimary = ownersOnPrimary();
+    Set<String> onPrimary = owners(cluster.primary());
     for (Outcome write : writes) {
-      if (write.failure == null) {
-        assertTrue(onPrimary.contains(write.owner), write.owner + " was reported committed");
-      } else if (cause(write.failure, PrimaryUnavailableException.class) != null) {
-        assertFalse(onPrimary.contains(write.owner), write.owner + " was reported failed");
+      if (write.failure() == null) {
+        assertTrue(onPrimary.contains(write.owner()), write.owner() + " was reported committed");
+      } else if (cause(write.failure(), PrimaryUnavailableException.class) != null) {
+        assertFalse(onPrimary.contains(write.owner()), write.owner() + " was reported failed");
       }
       // Any other failure hit a write in flight at the crash: its outcome is unknown to the
       // client, as without Balanced.
@@ -286,59 +281,11 @@ class PrimaryOutageTest {
   private static void awaitWriteAfter(
       ConcurrentLinkedQueue<Outcome> writes, long nanos, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (writes.stream().noneMatch(w -> w.failure == null && w.endedNanos > nanos)) {
+    while (writes.stream().noneMatch(w -> w.failure() == null && w.endedNanos() > nanos)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("no write succeeded within " + timeout + " of the restart");
       }
       pause(50);
-    }
-  }
-
-  private static List<String> failuresAfter(ConcurrentLinkedQueue<Outcome> outcomes, long nanos) {
-    return outcomes.stream()
-        .filter(o -> o.failedAfter(nanos))
-        .map(o -> String.valueOf(o.failure))
-        .toList();
-  }
-
-  private Set<String> ownersOnPrimary() throws SQLException {
-    Set<String> owners = new HashSet<>();
-    try (Connection connection = cluster.primary().connect();
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("select owner from account")) {
-      while (rs.next()) {
-        owners.add(rs.getString(1));
-      }
-    }
-    return owners;
-  }
-
-  private static Outcome timed(String owner, Runnable work) {
-    long started = System.nanoTime();
-    Throwable failure = null;
-    try {
-      work.run();
-    } catch (RuntimeException | AssertionError e) {
-      failure = e;
-    }
-    long ended = System.nanoTime();
-    return new Outcome(ended, ended - started, owner, failure);
-  }
-
-  private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

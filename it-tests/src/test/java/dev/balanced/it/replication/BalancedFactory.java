@@ -29,10 +29,22 @@ public class BalancedFactory implements AutoCloseable {
   public final EntityManagerFactory emf;
 
   protected BalancedFactory(ReplicatedDatabase database, Map<String, Object> extraSettings) {
+    this(database, database.balancedSettings(), "hibernate.balanced.primary.", extraSettings);
+  }
+
+  /**
+   * With {@code nodeSettings} instead of the database's static {@code primary}/{@code replicas}
+   * ones, and small pools for the nodes under {@code poolPrefix}.
+   */
+  protected BalancedFactory(
+      ReplicatedDatabase database,
+      Map<String, Object> nodeSettings,
+      String poolPrefix,
+      Map<String, Object> extraSettings) {
     this.database = database;
-    Map<String, Object> settings = new HashMap<>(database.balancedSettings());
-    settings.put("hibernate.balanced.primary.hikari.maximumPoolSize", "4");
-    settings.put("hibernate.balanced.primary.hikari.minimumIdle", "0");
+    Map<String, Object> settings = new HashMap<>(nodeSettings);
+    settings.put(poolPrefix + "hikari.maximumPoolSize", "4");
+    settings.put(poolPrefix + "hikari.minimumIdle", "0");
     settings.put("hibernate.balanced.replica_selector", "round_robin");
     settings.put("hibernate.hbm2ddl.auto", "create");
     settings.put("hibernate.hbm2ddl.halt_on_error", "true");
