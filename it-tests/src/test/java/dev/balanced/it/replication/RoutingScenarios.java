@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
+import dev.balanced.PrimaryUnavailableException;
 import dev.balanced.UnpinnedWriteException;
 import dev.balanced.it.pg.Account;
 import dev.balanced.testing.CapturedLog;
@@ -348,6 +349,70 @@ public abstract class RoutingScenarios {
       assertTrue(System.nanoTime() < deadline, down + " did not serve reads again within 10 s");
       sleep(200);
     }
+  }
+
+  /**
+   * The primary stops: once it is found down, writes fail at once with the dedicated exception,
+   * unpinned and pinned reads go on on a replica, and once it is back writes succeed again.
+   */
+  @Test
+  void aPrimaryThatIsDownFailsWritesFastWhileReadsGoOn() {
+    start(
+        Map.of(
+            "hibernate.balanced.replica_retry_seconds", "1",
+            "hibernate.balanced.primary.hikari.connectionTimeout", "1000"));
+    try (CapturedLog log = CapturedLog.start();
+        PinningContext request = PinningContext.open()) {
+      request.pin("wrote before the outage");
+      database.stop("primary");
+      // The first may take a pooled connection that died with the server: its statement fails
+      // and the connection is evicted; the next finds the server gone.
+      for (int attempt = 0; ; attempt++) {
+        RuntimeException failure =
+            assertThrows(
+                RuntimeException.class,
+                () -> db.inTransaction(em -> em.persist(new Account("lost", 1))));
+        if (causedBy(failure, PrimaryUnavailableException.class)) {
+          break;
+        }
+        assertTrue(attempt < 5, "not found down: " + failure);
+      }
+      log.assertLine("ERROR", "dev.balanced.topology", "primary primary cannot be reached");
+
+      long started = System.nanoTime();
+      RuntimeException fast =
+          assertThrows(
+              RuntimeException.class,
+              () -> db.inTransaction(em -> em.persist(new Account("lost", 2))));
+      assertTrue(causedBy(fast, PrimaryUnavailableException.class), fast.toString());
+      assertTrue(System.nanoTime() - started < 100_000_000L, "failed at once");
+
+      try (EntityManager em = db.emf.createEntityManager()) {
+        assertEquals(100, alice(em).getBalance(), "a pinned read, from a replica");
+        assertTrue(db.readsFromReplica(em));
+        assertEquals("primary unavailable", em.unwrap(BalancedSession.class).routeReason());
+      }
+    } finally {
+      database.start("primary");
+    }
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (true) {
+      try (CapturedLog ignored = CapturedLog.start()) {
+        db.inTransaction(em -> em.persist(new Account("back", 3)));
+        break;
+      } catch (RuntimeException stillDown) {
+        assertTrue(System.nanoTime() < deadline, "writes work again once it is back");
+      }
+    }
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
