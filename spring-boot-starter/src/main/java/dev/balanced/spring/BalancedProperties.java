@@ -4,6 +4,7 @@ import dev.balanced.PinningMode;
 import dev.balanced.spi.Consistency;
 import dev.balanced.spi.PrimaryDownReads;
 import dev.balanced.spi.SelectorKind;
+import dev.balanced.spi.TopologyMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +41,9 @@ public class BalancedProperties {
   private Consistency consistency = Consistency.SESSION;
 
   /**
-   * How long a replica (or the primary) that could not be connected to, and whose pool does not reconnect on its own
-   * (hikari.minimum-idle=0), is left out of the selection before one unit of work tries it again.
+   * How long a replica (or the primary) that could not be connected to, and whose pool does not
+   * reconnect on its own (hikari.minimum-idle=0), is left out of the selection before one unit of
+   * work tries it again.
    */
   private int replicaRetrySeconds = 10;
 
@@ -118,6 +120,25 @@ public class BalancedProperties {
    * sets its own.
    */
   private final Map<String, Node> replicas = new LinkedHashMap<>();
+
+  /**
+   * static: the primary (spring.datasource.* or balanced.primary.*) and balanced.replicas.*;
+   * discover (PostgreSQL): balanced.nodes.<name>.* are servers whose roles Balanced asks every
+   * topology-check-ms, so that writes follow a promoted standby without a restart.
+   */
+  private TopologyMode topology = TopologyMode.STATIC;
+
+  /**
+   * topology=discover: how often every node is asked whether it is the primary or a standby, and on
+   * which timeline; writes move to a promoted standby within this.
+   */
+  private int topologyCheckMs = 2000;
+
+  /**
+   * topology=discover: the servers by name, whatever their roles; each inherits spring.datasource's
+   * username, password and hikari.* unless it sets its own.
+   */
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
 
   /** The consistency token filter of a servlet web application. */
   private final Web web = new Web();
@@ -256,6 +277,26 @@ public class BalancedProperties {
 
   public Map<String, Node> getReplicas() {
     return replicas;
+  }
+
+  public TopologyMode getTopology() {
+    return topology;
+  }
+
+  public void setTopology(TopologyMode topology) {
+    this.topology = topology;
+  }
+
+  public int getTopologyCheckMs() {
+    return topologyCheckMs;
+  }
+
+  public void setTopologyCheckMs(int topologyCheckMs) {
+    this.topologyCheckMs = topologyCheckMs;
+  }
+
+  public Map<String, Node> getNodes() {
+    return nodes;
   }
 
   public Web getWeb() {

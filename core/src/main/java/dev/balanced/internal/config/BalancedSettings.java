@@ -195,7 +195,7 @@ public record BalancedSettings(
   private static void rejectGroup(SettingSource source, String group, String mode) {
     String groupPrefix = source.prefix() + group;
     for (String key : source.keys()) {
-      if (key.startsWith(groupPrefix)) {
+      if (key.startsWith(groupPrefix) && !isGlobal(source, key)) {
         throw new BalancedConfigurationException(
             "Setting '"
                 + key
@@ -220,6 +220,15 @@ public record BalancedSettings(
                         + "<name>.* (every server, whatever its role)"));
       }
     }
+  }
+
+  /**
+   * Whether {@code key} is a global setting that looks like a node's ({@code
+   * primary.serves_reads}).
+   */
+  private static boolean isGlobal(SettingSource source, String key) {
+    String relative = key.substring(source.prefix().length());
+    return Settings.GLOBAL.stream().anyMatch(setting -> setting.key().equals(relative));
   }
 
   /** The names under {@code group} ({@code replicas.}, {@code nodes.}), in order. */

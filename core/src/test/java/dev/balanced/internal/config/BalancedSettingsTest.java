@@ -432,8 +432,11 @@ class BalancedSettingsTest {
 
   @Test
   void discoveredNodesInheritWhatTheyShareAndEveryOneIsAReadNode() {
-    BalancedSettings settings = parse(discovering());
+    Map<String, Object> raw = discovering();
+    raw.put("balanced.primary.serves_reads", "true"); // global, not the primary's node settings
+    BalancedSettings settings = parse(raw);
     assertEquals(dev.balanced.spi.TopologyMode.DISCOVER, settings.topology());
+    assertTrue(settings.primaryServesReads());
     assertEquals(2000, settings.topologyCheckMs());
     assertEquals(
         java.util.List.of("db1", "db2"),

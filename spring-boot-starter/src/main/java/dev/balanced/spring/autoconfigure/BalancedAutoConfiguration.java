@@ -5,6 +5,7 @@ import dev.balanced.boot.Bootstrap;
 import dev.balanced.events.BalancedListener;
 import dev.balanced.hibernate.spi.SharedRuntime;
 import dev.balanced.spi.BalancedRuntime;
+import dev.balanced.spi.TopologyMode;
 import dev.balanced.spring.BalancedProperties;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -53,12 +54,15 @@ public class BalancedAutoConfiguration {
         Binder.get(environment)
             .bind("spring.datasource.hikari", Bindable.mapOf(String.class, String.class))
             .orElse(Map.of());
+    // With topology=discover there is no one primary URL: Boot's data source gives what the nodes
+    // share, as written (Boot's determine* would make up an embedded database's).
+    boolean discover = properties.getTopology() == TopologyMode.DISCOVER;
     Map<String, Object> settings =
         CoreSettings.of(
             properties,
-            properties.getPrimary().getUrl() != null ? null : dataSource.determineUrl(),
-            dataSource.determineUsername(),
-            dataSource.determinePassword(),
+            properties.getPrimary().getUrl() != null || discover ? null : dataSource.determineUrl(),
+            discover ? dataSource.getUsername() : dataSource.determineUsername(),
+            discover ? dataSource.getPassword() : dataSource.determinePassword(),
             dataSource.getDriverClassName(),
             springHikari);
     return Bootstrap.start(

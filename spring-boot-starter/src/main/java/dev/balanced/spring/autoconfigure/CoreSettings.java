@@ -1,6 +1,7 @@
 package dev.balanced.spring.autoconfigure;
 
 import dev.balanced.spi.Settings;
+import dev.balanced.spi.TopologyMode;
 import dev.balanced.spring.BalancedProperties;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -53,6 +54,19 @@ final class CoreSettings {
       put(settings, Settings.LISTENERS.key(), String.join(",", properties.getListeners()));
     }
     put(settings, Settings.PRIMARY_SERVES_READS.key(), properties.getPrimary().isServesReads());
+    put(settings, Settings.TOPOLOGY.key(), lower(properties.getTopology()));
+    put(settings, Settings.TOPOLOGY_CHECK_MS.key(), properties.getTopologyCheckMs());
+    if (properties.getTopology() == TopologyMode.DISCOVER) {
+      // Every server is a node; what Boot's data source says is what they share.
+      put(settings, Settings.NODES + Settings.USERNAME.key(), primaryUsername);
+      put(settings, Settings.NODES + Settings.PASSWORD.key(), primaryPassword);
+      if (driverClassName != null) {
+        put(settings, Settings.NODES + Settings.HIKARI + "driverClassName", driverClassName);
+      }
+      hikari(settings, Settings.NODES, springHikari);
+      nodes(settings, Settings.NODES, properties.getNodes());
+      return settings;
+    }
 
     BalancedProperties.Primary primary = properties.getPrimary();
     String primaryPrefix = Settings.PRIMARY;
@@ -71,18 +85,22 @@ final class CoreSettings {
     hikari(settings, primaryPrefix, springHikari);
     hikari(settings, primaryPrefix, primary.getHikari());
 
-    properties
-        .getReplicas()
-        .forEach(
-            (name, node) -> {
-              String nodePrefix = Settings.REPLICAS + name + ".";
-              put(settings, nodePrefix + Settings.URL.key(), node.getUrl());
-              put(settings, nodePrefix + Settings.USERNAME.key(), node.getUsername());
-              put(settings, nodePrefix + Settings.PASSWORD.key(), node.getPassword());
-              put(settings, nodePrefix + Settings.WEIGHT.key(), node.getWeight());
-              hikari(settings, nodePrefix, node.getHikari());
-            });
+    nodes(settings, Settings.REPLICAS, properties.getReplicas());
     return settings;
+  }
+
+  /** {@code group} ({@code replicas.}, {@code nodes.}) {@code <name>.*} of each node. */
+  private static void nodes(
+      Map<String, Object> settings, String group, Map<String, BalancedProperties.Node> nodes) {
+    nodes.forEach(
+        (name, node) -> {
+          String nodePrefix = group + name + ".";
+          put(settings, nodePrefix + Settings.URL.key(), node.getUrl());
+          put(settings, nodePrefix + Settings.USERNAME.key(), node.getUsername());
+          put(settings, nodePrefix + Settings.PASSWORD.key(), node.getPassword());
+          put(settings, nodePrefix + Settings.WEIGHT.key(), node.getWeight());
+          hikari(settings, nodePrefix, node.getHikari());
+        });
   }
 
   private static void hikari(
@@ -117,15 +135,17 @@ final class CoreSettings {
   /**
    * A core key in Boot's form: {@code balanced.max_replica_lag_ms} is {@code
    * balanced.max-replica-lag-ms}, {@code balanced.primary.hikari.maximumPoolSize} is {@code
-   * balanced.primary.hikari.maximum-pool-size}. Replica names are kept as written.
+   * balanced.primary.hikari.maximum-pool-size}. Replica and node names are kept as written.
    */
   static String bootName(String coreKey) {
-    String replicas = PREFIX + Settings.REPLICAS;
-    if (coreKey.startsWith(replicas)) {
-      String rest = coreKey.substring(replicas.length());
-      int dot = rest.indexOf('.');
-      if (dot > 0) {
-        return replicas + rest.substring(0, dot + 1) + kebab(rest.substring(dot + 1));
+    for (String group : new String[] {Settings.REPLICAS, Settings.NODES}) {
+      String named = PREFIX + group;
+      if (coreKey.startsWith(named)) {
+        String rest = coreKey.substring(named.length());
+        int dot = rest.indexOf('.');
+        if (dot > 0) {
+          return named + rest.substring(0, dot + 1) + kebab(rest.substring(dot + 1));
+        }
       }
     }
     return kebab(coreKey);
