@@ -4,7 +4,6 @@ import static dev.balanced.it.pg.UnitsOfWork.cause;
 import static dev.balanced.it.pg.UnitsOfWork.failuresAfter;
 import static dev.balanced.it.pg.UnitsOfWork.owners;
 import static dev.balanced.it.pg.UnitsOfWork.pause;
-import static dev.balanced.it.pg.UnitsOfWork.timed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
 import dev.balanced.PrimaryUnavailableException;
+import dev.balanced.it.pg.UnitsOfWork.Load;
 import dev.balanced.it.pg.UnitsOfWork.Outcome;
 import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.pg.PgCluster;
@@ -26,12 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,45 +78,16 @@ class DiscoveredFailoverTest {
         cluster.waitForReplay(standby, Duration.ofSeconds(10));
       }
 
-      ConcurrentLinkedQueue<Outcome> reads = new ConcurrentLinkedQueue<>();
-      ConcurrentLinkedQueue<Outcome> writes = new ConcurrentLinkedQueue<>();
-      AtomicBoolean running = new AtomicBoolean(true);
-      AtomicInteger attempt = new AtomicInteger();
-      ExecutorService threads = Executors.newFixedThreadPool(4);
       PgNode promoted;
       long detectedAt;
       long promoteStartedAt;
       long promotedAt;
       long firstWriteAfter;
-      try {
-        for (int reader = 0; reader < 2; reader++) {
-          threads.submit(
-              () -> {
-                while (running.get()) {
-                  reads.add(
-                      timed(
-                          null,
-                          () -> {
-                            try (EntityManager em = db.emf.createEntityManager()) {
-                              Long id = seeded.get(ThreadLocalRandom.current().nextInt(10));
-                              assertNotNull(em.find(Account.class, id));
-                            }
-                          }));
-                }
-              });
-        }
-        for (int writer = 0; writer < 2; writer++) {
-          threads.submit(
-              () -> {
-                while (running.get()) {
-                  String owner = "write-" + attempt.incrementAndGet();
-                  writes.add(
-                      timed(
-                          owner, () -> db.inTransaction(em -> em.persist(new Account(owner, 1)))));
-                  pause(5);
-                }
-              });
-        }
+      ConcurrentLinkedQueue<Outcome> reads;
+      ConcurrentLinkedQueue<Outcome> writes;
+      try (Load load = new Load(db).readers(2, seeded).writers(2)) {
+        reads = load.reads;
+        writes = load.writes;
         pause(300);
         cluster.crash(origin);
         detectedAt = awaitPrimaryDown(db);
@@ -132,12 +97,8 @@ class DiscoveredFailoverTest {
         cluster.promote(promoted);
         promotedAt = System.nanoTime();
         cluster.follow(cluster.standby(2));
-        firstWriteAfter = awaitWriteStartedAfter(writes, promotedAt, Duration.ofSeconds(10));
+        firstWriteAfter = load.awaitWriteStartedAfter(promotedAt, Duration.ofSeconds(10));
         pause(300);
-      } finally {
-        running.set(false);
-        threads.shutdown();
-        assertTrue(threads.awaitTermination(30, TimeUnit.SECONDS));
       }
 
       assertEquals(List.of(), failuresAfter(reads, detectedAt), "reads after detection");
@@ -230,20 +191,6 @@ class DiscoveredFailoverTest {
       pause(5);
     }
     return System.nanoTime();
-  }
-
-  private static long awaitWriteStartedAfter(
-      ConcurrentLinkedQueue<Outcome> writes, long nanos, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      for (Outcome write : writes) {
-        if (write.failure() == null && write.startedNanos() >= nanos) {
-          return write.endedNanos();
-        }
-      }
-      assertTrue(System.nanoTime() < deadline, "no write succeeded within " + timeout);
-      pause(10);
-    }
   }
 
   private static void awaitLogged(CapturedLog log, String text) {

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.balanced.BalancedSession;
 import dev.balanced.PinningContext;
 import dev.balanced.PrimaryUnavailableException;
+import dev.balanced.it.pg.UnitsOfWork.Load;
 import dev.balanced.it.pg.UnitsOfWork.Outcome;
 import dev.balanced.testing.CapturedLog;
 import dev.balanced.testing.pg.PgCluster;
@@ -27,12 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,80 +83,48 @@ class PrimaryOutageTest {
       cluster.waitForReplay(standby, Duration.ofSeconds(10));
     }
 
-    ConcurrentLinkedQueue<Outcome> reads = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Outcome> pinnedReads = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<Outcome> writes = new ConcurrentLinkedQueue<>();
     Set<String> pinnedReasons = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicInteger attempt = new AtomicInteger();
-    ExecutorService threads = Executors.newFixedThreadPool(6);
     long crashedAt;
     long detectedAt;
     long backAt;
+    ConcurrentLinkedQueue<Outcome> reads;
+    ConcurrentLinkedQueue<Outcome> writes;
     try (CapturedLog log = CapturedLog.start()) {
-      for (int reader = 0; reader < 3; reader++) {
-        threads.submit(
+      try (Load load = new Load(db).readers(3, seeded).writers(2)) {
+        reads = load.reads;
+        writes = load.writes;
+        // A request that wrote before the outage: its context is pinned, its reads meant for the
+        // primary.
+        load.thread(
             () -> {
-              while (running.get()) {
-                reads.add(
-                    timed(
-                        null,
-                        () -> {
-                          try (EntityManager em = db.emf.createEntityManager()) {
-                            Long id = seeded.get(ThreadLocalRandom.current().nextInt(20));
-                            assertNotNull(em.find(Account.class, id));
-                          }
-                        }));
+              try (PinningContext request = PinningContext.open()) {
+                Account mine = new Account("pinned", 1);
+                db.inTransaction(em -> em.persist(mine));
+                while (load.running()) {
+                  pinnedReads.add(
+                      timed(
+                          null,
+                          () -> {
+                            try (EntityManager em = db.emf.createEntityManager()) {
+                              assertNotNull(em.find(Account.class, mine.getId()));
+                              pinnedReasons.add(em.unwrap(BalancedSession.class).routeReason());
+                            }
+                          }));
+                }
               }
             });
-      }
-      // A request that wrote before the outage: its context is pinned, its reads meant for the
-      // primary.
-      threads.submit(
-          () -> {
-            try (PinningContext request = PinningContext.open()) {
-              Account mine = new Account("pinned", 1);
-              db.inTransaction(em -> em.persist(mine));
-              while (running.get()) {
-                pinnedReads.add(
-                    timed(
-                        null,
-                        () -> {
-                          try (EntityManager em = db.emf.createEntityManager()) {
-                            assertNotNull(em.find(Account.class, mine.getId()));
-                            pinnedReasons.add(em.unwrap(BalancedSession.class).routeReason());
-                          }
-                        }));
-              }
-            }
-          });
-      for (int writer = 0; writer < 2; writer++) {
-        threads.submit(
-            () -> {
-              while (running.get()) {
-                String owner = "write-" + attempt.incrementAndGet();
-                writes.add(
-                    timed(owner, () -> db.inTransaction(em -> em.persist(new Account(owner, 1)))));
-                pause(5);
-              }
-            });
-      }
 
-      pause(500);
-      crashedAt = System.nanoTime();
-      cluster.crash(cluster.primary());
-      detectedAt = awaitPrimaryDown();
-      pause(1500);
-      backAt = System.nanoTime(); // from here on the primary may accept connections again
-      cluster.start(cluster.primary());
-      awaitWriteAfter(writes, backAt, Duration.ofSeconds(15));
-      running.set(false);
-      threads.shutdown();
-      assertTrue(threads.awaitTermination(30, TimeUnit.SECONDS));
+        pause(500);
+        crashedAt = System.nanoTime();
+        cluster.crash(cluster.primary());
+        detectedAt = awaitPrimaryDown();
+        pause(1500);
+        backAt = System.nanoTime(); // from here on the primary may accept connections again
+        cluster.start(cluster.primary());
+        load.awaitWriteStartedAfter(backAt, Duration.ofSeconds(15));
+      }
       log.assertLine("ERROR", "dev.balanced.topology", "primary primary cannot be reached");
-    } finally {
-      running.set(false);
-      threads.shutdownNow();
     }
 
     // Reads: none failed once the outage was known, pinned ones neither, and these went to a
@@ -276,16 +239,5 @@ class PrimaryOutageTest {
       }
     }
     return System.nanoTime();
-  }
-
-  private static void awaitWriteAfter(
-      ConcurrentLinkedQueue<Outcome> writes, long nanos, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (writes.stream().noneMatch(w -> w.failure() == null && w.endedNanos() > nanos)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no write succeeded within " + timeout + " of the restart");
-      }
-      pause(50);
-    }
   }
 }
