@@ -1,11 +1,13 @@
 package dev.balanced.demo;
 
+import dev.balanced.PrimaryUnavailableException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -16,6 +18,41 @@ final class BoardServlets {
   private static final ZoneId ZONE = ZoneId.systemDefault();
 
   private BoardServlets() {}
+
+  /**
+   * Whether a failure says that the connection to the server went away (it crashed or shut down
+   * under the query): SQLState class 08, or PostgreSQL's 57P01-57P03.
+   */
+  static boolean connectionLost(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql
+          && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A read that ran into a server as it went down (a failover's crash): at that moment Balanced has
+   * not noticed yet, and the next page is routed around it.
+   */
+  static void readFailed(
+      HttpServletRequest request, HttpServletResponse response, QueryLog log, DemoDatabase db)
+      throws IOException {
+    Page.render(
+        request,
+        response,
+        503,
+        "Not read",
+        "<div id=\"error\" class=\"notice stale\" role=\"alert\"><strong>The server that was"
+            + " answering this page went down in the middle of it.</strong><span"
+            + " class=\"explain\">Balanced sends the next pages elsewhere once it has noticed,"
+            + " which takes a moment. <a href=\"/\">Reload</a></span></div>",
+        log,
+        db);
+  }
 
   /** {@code GET /}: the message the previous visitor left, and a form to leave one. */
   static final class Home extends HttpServlet {
@@ -58,6 +95,12 @@ final class BoardServlets {
                     "find message #" + posted,
                     e -> e.find(Message.class, posted) != null,
                     found -> found ? "found" : "not found (the replica has not caught up)");
+      } catch (RuntimeException e) {
+        if (!connectionLost(e)) {
+          throw e;
+        }
+        readFailed(request, response, log, db);
+        return;
       }
       Instant now = Instant.now();
       StringBuilder body = new StringBuilder();
@@ -179,18 +222,73 @@ final class BoardServlets {
       Message message = new Message(text.strip(), Instant.now());
       EntityManagerFactory emf = db.emf();
       try (EntityManager em = emf.createEntityManager()) {
-        em.getTransaction().begin();
-        log.write(
-            em,
-            "insert the message",
-            () -> em.persist(message),
-            () -> "message #" + message.getId());
-        em.getTransaction().commit();
+        try {
+          em.getTransaction().begin();
+          log.write(
+              em,
+              "insert the message",
+              () -> em.persist(message),
+              () -> "message #" + message.getId());
+          em.getTransaction().commit();
+        } catch (RuntimeException e) {
+          String notice = primaryDown(e);
+          if (notice == null) {
+            throw e;
+          }
+          rollBack(em);
+          log.writeFailed("insert the message", "not posted: the primary cannot be reached");
+          Page.render(request, response, 503, "Not posted", notice, log, db);
+          return;
+        }
       }
       // Post/redirect/get: the next page is a new request, which sees the message thanks to the
       // consistency token the filter puts in a cookie on this response.
       response.setStatus(HttpServletResponse.SC_SEE_OTHER);
       response.setHeader("Location", "/?posted=" + message.getId());
+    }
+
+    /**
+     * What to tell the visitor when a write failed because the primary is down: Balanced's {@link
+     * PrimaryUnavailableException}, or a connection lost in the middle of the write (the primary
+     * crashed under it). {@code null} for any other failure, which is a bug to show as one.
+     */
+    private static String primaryDown(RuntimeException failure) {
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        if (cause instanceof PrimaryUnavailableException) {
+          return notPosted(
+              "Not posted: the primary is down.",
+              "Balanced cannot reach the primary database, so it fails writes at once instead of"
+                  + " making you wait. Reading goes on: the pages are served by the standbys. If a"
+                  + " standby is being promoted, try again in a few seconds: Balanced asks every"
+                  + " server whether it is the primary twice a second, and sends writes to the"
+                  + " new one as soon as it sees it.");
+        }
+      }
+      if (connectionLost(failure)) {
+        return notPosted(
+            "Not posted: the connection to the primary was lost.",
+            "The primary went away in the middle of your write, so your message may not have"
+                + " been saved. Try again in a few seconds.");
+      }
+      return null;
+    }
+
+    private static String notPosted(String headline, String explanation) {
+      return "<div id=\"error\" class=\"notice stale\" role=\"alert\"><strong>"
+          + Html.escape(headline)
+          + "</strong><span class=\"explain\">"
+          + Html.escape(explanation)
+          + " <a href=\"/\">Back to the board</a></span></div>";
+    }
+
+    private static void rollBack(EntityManager em) {
+      try {
+        if (em.getTransaction().isActive()) {
+          em.getTransaction().rollback();
+        }
+      } catch (RuntimeException ignored) {
+        // Its connection is gone with the primary: nothing was committed to roll back.
+      }
     }
 
     @Override
@@ -205,6 +303,12 @@ final class BoardServlets {
                 "select all messages",
                 e -> e.createQuery("from Message order by id desc", Message.class).getResultList(),
                 list -> list.size() + (list.size() == 1 ? " message" : " messages"));
+      } catch (RuntimeException e) {
+        if (!connectionLost(e)) {
+          throw e;
+        }
+        readFailed(request, response, log, db);
+        return;
       }
       Instant now = Instant.now();
       StringBuilder body =

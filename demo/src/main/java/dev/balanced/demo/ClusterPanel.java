@@ -54,7 +54,7 @@ final class ClusterPanel {
               + "\">"
               + state
               + "</span></td><td class=\"lag\">"
-              + Html.escape(lag(i, status, db))
+              + Html.escape(lag(i, node, status, db))
               + "</td><td class=\"reads\"><span class=\"count\">"
               + lastMinute[i]
               + "</span> ("
@@ -70,9 +70,13 @@ final class ClusterPanel {
     out.println("</section>");
   }
 
-  private static String lag(int index, NodeStatus status, DemoDatabase db) {
+  private static String lag(int index, String node, NodeStatus status, DemoDatabase db) {
     if (index == 0) {
       return "—";
+    }
+    if (db.failover() != null && node.equals(db.failover().primary())) {
+      // A server that is the primary now: it is what the others are behind.
+      return "— (the primary now)";
     }
     if (status != null && status.state() == NodeState.DOWN) {
       return "unreachable";

@@ -6,48 +6,62 @@ import dev.balanced.testing.pg.PgNode;
 import jakarta.persistence.EntityManagerFactory;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 
 /**
- * The demo's databases: a primary and one replica that lags behind it, behind one entity manager
+ * The demo's databases: a primary and replicas that lag behind it, behind one entity manager
  * factory configured with {@code hibernate.balanced.*} properties.
  *
  * <ul>
  *   <li>{@link #h2()}: two in-memory H2 databases; a {@link LaggingReplicator} copies each message
  *       to the replica {@link #H2_LAG} after it was posted. {@code consistency=time}.
- *   <li>{@link #postgres()}: a real PostgreSQL primary and a hot standby that applies WAL {@link
- *       #PG_APPLY_DELAY} late, started in a temp dir. {@code consistency=lsn}.
+ *   <li>{@link #postgres()}: a real PostgreSQL primary and two hot standbys that apply WAL {@link
+ *       #PG_APPLY_DELAY} late, started in a temp dir, given to Balanced as servers whose roles it
+ *       finds ({@code topology=discover}), so that the failover buttons ({@link FailoverControl})
+ *       can promote a standby. {@code consistency=lsn}.
  * </ul>
  */
 final class DemoDatabase implements AutoCloseable {
   static final Duration H2_LAG = Duration.ofSeconds(3);
   static final Duration PG_APPLY_DELAY = Duration.ofSeconds(3);
+
+  /** How long the failover button leaves the cluster without a primary before it promotes. */
+  static final Duration PG_OUTAGE = Duration.ofSeconds(10);
+
+  /** How often Balanced asks each PostgreSQL server its role ({@code topology_check_ms}). */
+  static final Duration PG_CHECK = Duration.ofMillis(500);
+
+  private static final int PG_STANDBYS = 2;
   private static final String H2_REPLICA = "replica";
-  private static final String PG_STANDBY = "standby";
 
   private final String description;
-  private final String replicaName;
+  private final List<String> replicaNames;
   private final Duration lag;
   private final EntityManagerFactory emf;
   private final AutoCloseable replication;
   private final ClusterActivity activity;
+  private final FailoverControl failover;
 
   private DemoDatabase(
       String description,
-      String replicaName,
+      List<String> replicaNames,
       Duration lag,
       EntityManagerFactory emf,
       AutoCloseable replication,
-      ClusterActivity activity) {
+      ClusterActivity activity,
+      FailoverControl failover) {
     this.description = description;
-    this.replicaName = replicaName;
+    this.replicaNames = List.copyOf(replicaNames);
     this.lag = lag;
     this.emf = emf;
     this.replication = replication;
     this.activity = activity;
+    this.failover = failover;
   }
 
   static DemoDatabase h2() {
@@ -56,6 +70,7 @@ final class DemoDatabase implements AutoCloseable {
     Map<String, Object> settings = new HashMap<>();
     settings.put("hibernate.balanced.primary.url", primary);
     settings.put("hibernate.balanced.primary.username", "sa");
+    settings.put("hibernate.balanced.primary.hikari.maximumPoolSize", "8");
     settings.put("hibernate.balanced.replicas." + H2_REPLICA + ".url", replica);
     settings.put("hibernate.balanced.consistency", "time");
     // The pin outlasts the replica's lag, so a writer never reads the replica before it caught up.
@@ -66,11 +81,12 @@ final class DemoDatabase implements AutoCloseable {
       LaggingReplicator replicator = LaggingReplicator.start(primary, replica, H2_LAG);
       return new DemoDatabase(
           "H2 primary + H2 replica that lags " + H2_LAG.toSeconds() + " s (consistency=time)",
-          H2_REPLICA,
+          List.of(H2_REPLICA),
           H2_LAG,
           emf,
           replicator,
-          activity);
+          activity,
+          null);
     } catch (RuntimeException e) {
       emf.close();
       throw e;
@@ -78,36 +94,69 @@ final class DemoDatabase implements AutoCloseable {
   }
 
   static DemoDatabase postgres() {
+    return postgres(PG_OUTAGE);
+  }
+
+  /**
+   * A PostgreSQL primary and two standbys, which Balanced is given as servers ({@code pg1}, {@code
+   * pg2}, {@code pg3}) whose roles it asks ({@code topology=discover}), so that writes follow a
+   * failover; {@code outage} is how long the failover button leaves the cluster without a primary.
+   */
+  static DemoDatabase postgres(Duration outage) {
     PgCluster cluster =
         PgCluster.start(
-            PgClusterOptions.defaults().standbys(1).applyDelayMs(PG_APPLY_DELAY.toMillis()));
+            PgClusterOptions.defaults()
+                .standbys(PG_STANDBYS)
+                .applyDelayMs(PG_APPLY_DELAY.toMillis()));
+    FailoverControl failover = null;
     try {
       Map<String, Object> settings = new HashMap<>();
-      settings.put("hibernate.balanced.primary.url", cluster.primary().jdbcUrl());
-      settings.put("hibernate.balanced.primary.username", PgNode.USER);
-      PgNode standby = cluster.standby(1);
-      settings.put("hibernate.balanced.replicas." + PG_STANDBY + ".url", standby.jdbcUrl());
+      // The servers, not their roles: Balanced asks each whether it is the primary or a standby.
+      settings.put("hibernate.balanced.topology", "discover");
+      settings.put("hibernate.balanced.topology_check_ms", String.valueOf(PG_CHECK.toMillis()));
+      settings.put("hibernate.balanced.nodes.username", PgNode.USER);
+      List<String> servers = new ArrayList<>();
+      for (PgNode node : cluster.nodes()) {
+        String name = FailoverControl.name(node);
+        servers.add(name);
+        settings.put("hibernate.balanced.nodes." + name + ".url", node.jdbcUrl());
+      }
+      settings.put("hibernate.balanced.nodes.hikari.maximumPoolSize", "8");
+      // A crashed server refuses connections at once; the pool gives up on it after this, and
+      // from then on writes fail at once with PrimaryUnavailableException.
+      settings.put("hibernate.balanced.nodes.hikari.connectionTimeout", "1000");
       settings.put("hibernate.balanced.consistency", "lsn");
       // Measured so the cluster panel can show it; a standby this far behind would be left out.
       settings.put("hibernate.balanced.max_replica_lag_ms", "600000");
       settings.put("hibernate.balanced.replica_lag_check_ms", "500");
       ClusterActivity activity = new ClusterActivity();
       EntityManagerFactory emf = factory(settings, activity);
-      // Serve pages only once the standby has the schema, as after a real migration.
-      cluster.waitForReplay(Duration.ofSeconds(60));
+      try {
+        // Serve pages only once the standbys have the schema, as after a real migration.
+        cluster.waitForReplay(Duration.ofSeconds(60));
+        failover = new FailoverControl(cluster, outage, PG_CHECK);
+      } catch (RuntimeException e) {
+        emf.close();
+        throw e;
+      }
+      FailoverControl control = failover;
       return new DemoDatabase(
-          "PostgreSQL primary (port "
-              + cluster.primary().port()
-              + ") + hot standby (port "
-              + standby.port()
-              + ") applying WAL "
+          "PostgreSQL primary + 2 hot standbys applying WAL "
               + PG_APPLY_DELAY.toSeconds()
-              + " s late (consistency=lsn)",
-          PG_STANDBY,
+              + " s late ("
+              + String.join(", ", servers)
+              + ": topology=discover, consistency=lsn)",
+          servers,
           PG_APPLY_DELAY,
           emf,
-          cluster,
-          activity);
+          () -> {
+            try (cluster;
+                control) {
+              // stops a failover under way, then the servers
+            }
+          },
+          activity,
+          failover);
     } catch (RuntimeException e) {
       cluster.close();
       throw e;
@@ -118,7 +167,6 @@ final class DemoDatabase implements AutoCloseable {
       Map<String, Object> settings, ClusterActivity activity) {
     settings.put("hibernate.balanced.listeners", activity);
     settings.put("hibernate.balanced.token_secret", randomSecret());
-    settings.put("hibernate.balanced.primary.hikari.maximumPoolSize", "8");
     // The schema is made on the primary, as migrations are; replication brings it to the replica.
     settings.put("jakarta.persistence.schema-generation.database.action", "drop-and-create");
     HibernatePersistenceConfiguration configuration =
@@ -138,9 +186,17 @@ final class DemoDatabase implements AutoCloseable {
     return description;
   }
 
-  /** The replica's node name, as the pages show it. */
-  String replicaName() {
-    return replicaName;
+  /**
+   * The names of the nodes besides "primary", as the pages show them: H2's replica, or every
+   * PostgreSQL server (whichever of them is the primary now takes the writes).
+   */
+  List<String> replicaNames() {
+    return replicaNames;
+  }
+
+  /** The failover buttons ({@code --postgres}); {@code null} on H2. */
+  FailoverControl failover() {
+    return failover;
   }
 
   /** How long after a write the replica has it. */

@@ -8,12 +8,13 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * ./mvnw -q -pl demo -am test-compile exec:java                          # H2, no set-up
- * ./mvnw -q -pl demo -am test-compile exec:java -Dexec.args=--postgres   # real PostgreSQL + standby
+ * ./mvnw -q -pl demo -am test-compile exec:java -Dexec.args=--postgres   # real PostgreSQL + standbys
  * </pre>
  *
- * Options: {@code --postgres} (start a PostgreSQL primary and hot standby in a temp dir; needs
- * PostgreSQL binaries, installed or from Maven Central), {@code --port N} (default 8080; 0 picks a
- * free port). Ctrl-C stops it and removes what it started.
+ * Options: {@code --postgres} (start a PostgreSQL primary and two hot standbys in a temp dir, with
+ * buttons that fail the primary over and bring it back; needs PostgreSQL binaries, installed or
+ * from Maven Central), {@code --port N} (default 8080; 0 picks a free port). Ctrl-C stops it and
+ * removes what it started.
  */
 public final class MessageServer {
   private MessageServer() {}
@@ -40,7 +41,7 @@ public final class MessageServer {
     }
     System.out.println(
         postgres
-            ? "Starting PostgreSQL (primary + hot standby)..."
+            ? "Starting PostgreSQL (primary + 2 hot standbys)..."
             : "Starting H2 primary + replica...");
     DemoDatabase db = postgres ? DemoDatabase.postgres() : DemoDatabase.h2();
     WebApp web;

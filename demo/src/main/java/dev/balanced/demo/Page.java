@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -44,17 +45,20 @@ final class Page {
         "<p id=\"try\" class=\"try\"><strong>Try it:</strong> leave a message, then open this"
             + " page in a private window: it shows up there "
             + lag
-            + " s later.</p>");
+            + " s later."
+            + (db.failover() == null
+                ? ""
+                : " Or <a href=\"#failover\">fail the primary over</a>: reads go on, writes fail"
+                    + " until a standby is promoted, then go to it.")
+            + "</p>");
     out.println(body);
     out.println("<section class=\"card served\" id=\"served\">");
     out.println("<h2>How this page was served</h2>");
     out.println(
         "<p class=\"legend\"><span class=\"node primary\">primary</span> the database every write"
-            + " goes to &nbsp;·&nbsp; <span class=\"node replica\">"
-            + Html.escape(db.replicaName())
-            + "</span> a replica: a copy of the primary that gets each write "
-            + lag
-            + " s late</p>");
+            + " goes to &nbsp;·&nbsp; "
+            + legend(db.replicaNames(), lag)
+            + "</p>");
     if (log.entries().isEmpty()) {
       out.println("<p id=\"queries\" class=\"none\">This page ran no query.</p>");
     } else {
@@ -86,12 +90,38 @@ final class Page {
             + "</span></dd>");
     out.println("</dl></section>");
     ClusterPanel.render(out, db.activity(), db);
+    if (db.failover() != null) {
+      FailoverPanel.render(out, db.failover());
+    }
     out.println("</main>");
     out.println("<footer class=\"wrap\">");
     out.println("<p id=\"database\">Running on " + Html.escape(db.description()) + ".</p>");
     out.println(
         "<p>Add <code>?m=1</code> to any address to read from the primary for that request.</p>");
     out.println("</footer></body></html>");
+  }
+
+  /**
+   * The nodes besides the primary: H2's one replica, or the PostgreSQL servers, any of which may be
+   * the primary.
+   */
+  private static String legend(List<String> names, long lag) {
+    if (names.size() == 1) {
+      return "<span class=\"node replica\">"
+          + Html.escape(names.get(0))
+          + "</span> a replica: a copy of the primary that gets each write "
+          + lag
+          + " s late";
+    }
+    StringBuilder legend = new StringBuilder();
+    for (String name : names) {
+      legend.append("<span class=\"node replica\">").append(Html.escape(name)).append("</span> ");
+    }
+    return legend
+        + "the PostgreSQL servers: the one that is the primary now takes the writes, the others"
+        + " are standbys, copies of it that get each write "
+        + lag
+        + " s late";
   }
 
   /** Each query of the page, the node that served it and why, each word explained once. */

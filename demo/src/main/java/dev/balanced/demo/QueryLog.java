@@ -37,6 +37,11 @@ final class QueryLog {
         new Entry(query, "primary", em.unwrap(BalancedSession.class).routeReason(), result.get()));
   }
 
+  /** A write that failed: shown with the reason every write has, and what became of it. */
+  void writeFailed(String query, String result) {
+    entries.add(new Entry(query, "primary", "write intent", result));
+  }
+
   /** The query run last. */
   Entry last() {
     return entries.get(entries.size() - 1);

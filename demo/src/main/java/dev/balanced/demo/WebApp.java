@@ -29,6 +29,10 @@ final class WebApp implements AutoCloseable {
     context.addServlet(new ServletHolder("home", new BoardServlets.Home(db)), "");
     context.addServlet(new ServletHolder("messages", new BoardServlets.Messages(db)), "/messages");
     context.addServlet(new ServletHolder("stylesheet", new Stylesheet()), Stylesheet.PATH);
+    if (db.failover() != null) {
+      context.addServlet(
+          new ServletHolder("failover", new FailoverServlet(db)), FailoverServlet.PATH);
+    }
     // The token cookie lives as long as the token it holds can matter, which core decides.
     BalancedFilter filter = BalancedFilter.builder().masterParam("m").build();
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));

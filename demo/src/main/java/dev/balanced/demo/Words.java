@@ -27,6 +27,9 @@ final class Words {
       case "scope" -> "The code asked for this node by name.";
       case "read-only session" -> "A read-only session stays on its replica.";
       case "replica unreachable" -> "The replica cannot be reached, so the primary answers.";
+      case "primary unavailable" ->
+          "The primary cannot be reached (it is down, or a standby is being promoted), so a"
+              + " standby answers with what it has.";
       case "replica behind" ->
           "The replica is further behind than allowed, so the primary answers.";
       default -> "";

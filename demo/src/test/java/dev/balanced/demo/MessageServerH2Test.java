@@ -205,17 +205,6 @@ class MessageServerH2Test {
     assertTrue(visitor.get("/messages").body().contains("&lt;script&gt;"));
   }
 
-  /** The count of reads in the last minute the cluster panel shows for {@code node}. */
-  private static long readsShown(HttpResponse<String> page, String node) {
-    Matcher m =
-        Pattern.compile(
-                "<tr data-node=\"" + node + "\">.*?<span class=\"count\">(\\d+)</span>",
-                Pattern.DOTALL)
-            .matcher(page.body());
-    assertTrue(m.find(), "a row for " + node + " in " + page.body());
-    return Long.parseLong(m.group(1));
-  }
-
   @Test
   void theClusterPanelShowsEachNodeAndWhereReadsWent() throws Exception {
     DemoClient visitor = new DemoClient(web.port());
@@ -225,16 +214,16 @@ class MessageServerH2Test {
     assertTrue(seen.contains("copies writes 3 s late"), seen);
     assertTrue(before.body().contains("<polyline class=\"series replica\" data-node=\"replica\""));
     assertTrue(before.body().contains("<polyline class=\"series primary\" data-node=\"primary\""));
-    long replicaBefore = readsShown(before, "replica");
-    long primaryBefore = readsShown(before, "primary");
+    long replicaBefore = DemoClient.readsShown(before, "replica");
+    long primaryBefore = DemoClient.readsShown(before, "primary");
 
     HttpResponse<String> after = visitor.postAndFollow("cluster panel test");
     assertTrue(
-        readsShown(after, "primary") > primaryBefore,
+        DemoClient.readsShown(after, "primary") > primaryBefore,
         "the page after the post read from the primary, and the panel counted it");
     HttpResponse<String> again = new DemoClient(web.port()).get("/");
     assertTrue(
-        readsShown(again, "replica") > replicaBefore,
+        DemoClient.readsShown(again, "replica") > replicaBefore,
         "a visitor without a token reads from the replica, and the panel counted it");
     assertTrue(SeenText.of(again.body()).contains("up"), "each node's state");
   }
