@@ -47,6 +47,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code naive}: the django-lb router, as plain as it gets: one HikariCP pool per node, every
  *       read on a standby pool, every write on the primary pool, no pinning at all;
+ *   <li>{@code spring}: what Java teams hand-write with Spring ({@link SpringRoutingClient}): reads
+ *       in read-only transactions routed to a standby, everything else to the primary;
  *   <li>{@code session}, {@code time:N}, {@code lsn}, {@code lsn:W}, {@code position}, {@code
  *       position:W}: a {@link BalancedDataSource} with that consistency ({@code pin_seconds=N},
  *       {@code lsn_wait_ms=W}; {@code lsn} and {@code position} are one mode under two names); each
@@ -98,7 +100,7 @@ public final class OffloadWorkload {
     static final String USAGE =
         "OffloadWorkload [--database postgresql|mariadb] [--users 16] [--write-share 0.10]"
             + " [--seconds 20] [--warmup-seconds 2] [--think-ms 20] [--seed 42] [--others 4]"
-            + " [--rows 1000] [--apply-delay-ms 100] [--modes naive,session,time:15,time:1,lsn,lsn:50]"
+            + " [--rows 1000] [--apply-delay-ms 100] [--modes naive,spring,session,time:15,time:1,lsn,lsn:50]"
             + " (MariaDB: --think-ms 200 --apply-delay-ms 1000, modes with position for lsn)";
 
     public static Config defaults() {
@@ -125,8 +127,8 @@ public final class OffloadWorkload {
           mariadb ? 1000 : 100,
           Mode.parseAll(
               mariadb
-                  ? "naive,session,time:15,time:1,position,position:500"
-                  : "naive,session,time:15,time:1,lsn,lsn:50"));
+                  ? "naive,spring,session,time:15,time:1,position,position:500"
+                  : "naive,spring,session,time:15,time:1,lsn,lsn:50"));
     }
 
     /** The defaults, changed by {@code --name value} pairs. */
@@ -190,10 +192,17 @@ public final class OffloadWorkload {
     }
   }
 
-  /** A routing under test: {@code naive} (plain pools), or Balanced with these settings. */
+  /**
+   * A routing under test: {@code naive} (plain pools), {@code spring} (Spring-style routing by
+   * read-only transactions), or Balanced with these settings.
+   */
   public record Mode(String name, String label, Map<String, String> balanced) {
     boolean isNaive() {
-      return balanced == null;
+      return name.equals("naive");
+    }
+
+    boolean isSpring() {
+      return name.equals("spring");
     }
 
     /** Read-your-writes by replication position: what the bound is compared with. */
@@ -215,6 +224,12 @@ public final class OffloadWorkload {
             throw new IllegalArgumentException("naive takes no argument: " + name);
           }
           return new Mode(name, "naive (reads on standbys, no pin)", null);
+        }
+        case "spring" -> {
+          if (argument != null) {
+            throw new IllegalArgumentException("spring takes no argument: " + name);
+          }
+          return new Mode(name, "Spring-style routing (read-only transactions on standbys)", null);
         }
         case "session" -> {
           if (argument != null) {
@@ -243,7 +258,7 @@ public final class OffloadWorkload {
             throw new IllegalArgumentException(
                 "unknown mode "
                     + name
-                    + ": naive, session, time[:pin_seconds], lsn[:lsn_wait_ms],"
+                    + ": naive, spring, session, time[:pin_seconds], lsn[:lsn_wait_ms],"
                     + " position[:lsn_wait_ms]");
       }
     }
@@ -336,7 +351,9 @@ public final class OffloadWorkload {
     try (Client client =
         mode.isNaive()
             ? new NaiveClient(cluster, config)
-            : new BalancedClient(cluster, config, mode)) {
+            : mode.isSpring()
+                ? new SpringRoutingClient(cluster, config)
+                : new BalancedClient(cluster, config, mode)) {
       long start = System.nanoTime() + Duration.ofMillis(100).toNanos();
       long measureFrom = start + config.warmup().toNanos();
       long end = measureFrom + config.duration().toNanos();
@@ -519,10 +536,10 @@ public final class OffloadWorkload {
    * What a read saw: the user's own counter, the port of the server that answered, Balanced's
    * prediction (null for naive) and the token to carry on.
    */
-  private record Read(long ownCounter, int port, Boolean predictedStandby, String token) {}
+  record Read(long ownCounter, int port, Boolean predictedStandby, String token) {}
 
   /** The application under test, seen from a user: one call per request. */
-  private interface Client extends AutoCloseable {
+  interface Client extends AutoCloseable {
     /** Sets the user's counter in one request; returns the token for the user's next request. */
     String write(String token, int id, long value) throws SQLException;
 
@@ -535,7 +552,7 @@ public final class OffloadWorkload {
 
   private static final String UPDATE = "update bench_user set counter = ? where id = ?";
 
-  private static String select(BenchDatabase database, int rows) {
+  static String select(BenchDatabase database, int rows) {
     return "select id, counter, "
         + database.portFunction()
         + " from bench_user where id in ("
@@ -543,7 +560,7 @@ public final class OffloadWorkload {
         + ")";
   }
 
-  private static void update(Connection connection, int id, long value) throws SQLException {
+  static void update(Connection connection, int id, long value) throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
       update.setLong(1, value);
       update.setInt(2, id);
@@ -554,7 +571,7 @@ public final class OffloadWorkload {
   }
 
   /** Runs the read; returns {own counter, server port}. */
-  private static long[] select(Connection connection, String sql, int[] ids) throws SQLException {
+  static long[] select(Connection connection, String sql, int[] ids) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       for (int i = 0; i < ids.length; i++) {
         select.setInt(i + 1, ids[i]);
@@ -585,7 +602,7 @@ public final class OffloadWorkload {
   }
 
   /** Reads on a standby pool chosen at random per request, writes on the primary pool. */
-  private static final class NaiveClient implements Client {
+  static final class NaiveClient implements Client {
     private final HikariDataSource primary;
     private final List<HikariDataSource> standbys = new ArrayList<>();
     private final String select;
@@ -598,11 +615,16 @@ public final class OffloadWorkload {
       this.select = select(config.database(), 1 + config.othersPerRead());
     }
 
-    private static HikariDataSource pool(ClusterNode node, Config config) {
+    static HikariDataSource pool(ClusterNode node, Config config) {
+      return pool("naive-", node, config);
+    }
+
+    /** A plain HikariCP pool for {@code node}, named {@code prefix + name}, as every mode has. */
+    static HikariDataSource pool(String prefix, ClusterNode node, Config config) {
       java.util.Properties properties = new java.util.Properties();
       properties.putAll(hikariSettings(config));
       HikariConfig hikari = new HikariConfig(properties);
-      hikari.setPoolName("naive-" + node.name());
+      hikari.setPoolName(prefix + node.name());
       hikari.setJdbcUrl(node.jdbcUrl());
       hikari.setUsername(node.user());
       hikari.setPassword(node.password());

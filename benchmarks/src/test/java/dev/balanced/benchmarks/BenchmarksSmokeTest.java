@@ -33,6 +33,8 @@ class BenchmarksSmokeTest {
   void offloadWorkloadRunsEveryModeAndPrintsItsTable() {
     String table = runOffload("--users", "2", "--seconds", "2", "--warmup-seconds", "0.5");
     assertTrue(table.contains("lsn, lsn_wait_ms=50: "), table);
+    assertTrue(
+        table.contains("| Spring-style routing (read-only transactions on standbys) |"), table);
   }
 
   @Test
@@ -51,7 +53,7 @@ class BenchmarksSmokeTest {
     String table = OffloadWorkload.table(config, results);
     System.out.println(table);
     assertTrue(table.contains("| mode | requests/s | reads on replicas % | stale reads |"), table);
-    assertEquals(6, rows(table).size(), table);
+    assertEquals(7, rows(table).size(), table);
     for (OffloadWorkload.Result result : results) {
       assertTrue(result.requests() > 0, result.mode().label() + " ran no request");
       assertEquals(0, result.errors(), result.mode().label() + ": " + result.firstError());

@@ -1,0 +1,136 @@
+package dev.balanced.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.balanced.benchmarks.OffloadWorkload.Client;
+import dev.balanced.benchmarks.OffloadWorkload.Config;
+import dev.balanced.benchmarks.OffloadWorkload.Read;
+import dev.balanced.testing.ClusterNode;
+import dev.balanced.testing.ReplicatedCluster;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What most Java teams hand-write instead of a library: an {@link AbstractRoutingDataSource} that
+ * sends a read-only transaction to a replica (chosen at random) and everything else to the primary,
+ * behind a {@link LazyConnectionDataSourceProxy} so that the choice is made at the first statement,
+ * once the transaction manager has marked the transaction read-only. The application marks its read
+ * transactions read-only, as {@code @Transactional(readOnly = true)} does, exactly where the
+ * workload reads; nothing carries a user's writes to their next request.
+ */
+final class SpringRoutingClient implements Client {
+  private static final String PRIMARY = "primary";
+
+  private final HikariDataSource primary;
+  private final List<HikariDataSource> replicas = new ArrayList<>();
+  private final DataSource dataSource;
+  private final TransactionTemplate writes;
+  private final TransactionTemplate reads;
+  private final String select;
+
+  SpringRoutingClient(ReplicatedCluster<?> cluster, Config config) {
+    this.primary = OffloadWorkload.NaiveClient.pool("spring-", cluster.primary(), config);
+    Map<Object, Object> targets = new HashMap<>();
+    targets.put(PRIMARY, primary);
+    List<String> replicaKeys = new ArrayList<>();
+    for (ClusterNode node : cluster.replicas()) {
+      HikariDataSource replica = OffloadWorkload.NaiveClient.pool("spring-", node, config);
+      replicas.add(replica);
+      targets.put(node.name(), replica);
+      replicaKeys.add(node.name());
+    }
+    AbstractRoutingDataSource routing =
+        new AbstractRoutingDataSource() {
+          @Override
+          protected Object determineCurrentLookupKey() {
+            return TransactionSynchronizationManager.isCurrentTransactionReadOnly()
+                ? replicaKeys.get(ThreadLocalRandom.current().nextInt(replicaKeys.size()))
+                : PRIMARY;
+          }
+        };
+    routing.setTargetDataSources(targets);
+    routing.setDefaultTargetDataSource(primary);
+    routing.afterPropertiesSet();
+    this.dataSource = new LazyConnectionDataSourceProxy(routing);
+    DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+    this.writes = new TransactionTemplate(transactions);
+    DefaultTransactionDefinition readOnly =
+        new DefaultTransactionDefinition(TransactionDefinition.PROPAGATION_REQUIRED);
+    readOnly.setReadOnly(true);
+    this.reads = new TransactionTemplate(transactions, readOnly);
+    this.select = OffloadWorkload.select(config.database(), 1 + config.othersPerRead());
+  }
+
+  @Override
+  public String write(String token, int id, long value) throws SQLException {
+    run(
+        writes,
+        connection -> {
+          OffloadWorkload.update(connection, id, value);
+          return null;
+        });
+    return null;
+  }
+
+  @Override
+  public Read read(String token, int[] ids) throws SQLException {
+    long[] seen = run(reads, connection -> OffloadWorkload.select(connection, select, ids));
+    return new Read(seen[0], (int) seen[1], null, null);
+  }
+
+  /** What a repository method does inside its transaction, on the transaction's connection. */
+  private interface Work<T> {
+    T on(Connection connection) throws SQLException;
+  }
+
+  private <T> T run(TransactionTemplate transaction, Work<T> work) throws SQLException {
+    try {
+      return transaction.execute(
+          status -> {
+            Connection connection = DataSourceUtils.getConnection(dataSource);
+            try {
+              return work.on(connection);
+            } catch (SQLException e) {
+              throw new WrappedSqlException(e);
+            } finally {
+              DataSourceUtils.releaseConnection(connection, dataSource);
+            }
+          });
+    } catch (WrappedSqlException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Carries a checked failure out of a transaction callback. */
+  private static final class WrappedSqlException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WrappedSqlException(SQLException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
+    }
+  }
+
+  @Override
+  public void close() {
+    primary.close();
+    replicas.forEach(HikariDataSource::close);
+  }
+}
