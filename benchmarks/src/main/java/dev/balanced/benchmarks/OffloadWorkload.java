@@ -49,6 +49,8 @@ import java.util.stream.Collectors;
  *       read on a standby pool, every write on the primary pool, no pinning at all;
  *   <li>{@code spring}: what Java teams hand-write with Spring ({@link SpringRoutingClient}): reads
  *       in read-only transactions routed to a standby, everything else to the primary;
+ *   <li>{@code aws} (PostgreSQL): the AWS Advanced JDBC Wrapper's read/write splitting ({@link
+ *       AwsWrapperClient}), reads marked with {@code setReadOnly(true)};
  *   <li>{@code session}, {@code time:N}, {@code lsn}, {@code lsn:W}, {@code position}, {@code
  *       position:W}: a {@link BalancedDataSource} with that consistency ({@code pin_seconds=N},
  *       {@code lsn_wait_ms=W}; {@code lsn} and {@code position} are one mode under two names); each
@@ -100,7 +102,7 @@ public final class OffloadWorkload {
     static final String USAGE =
         "OffloadWorkload [--database postgresql|mariadb] [--users 16] [--write-share 0.10]"
             + " [--seconds 20] [--warmup-seconds 2] [--think-ms 20] [--seed 42] [--others 4]"
-            + " [--rows 1000] [--apply-delay-ms 100] [--modes naive,spring,session,time:15,time:1,lsn,lsn:50]"
+            + " [--rows 1000] [--apply-delay-ms 100] [--modes naive,spring,aws,session,time:15,time:1,lsn,lsn:50]"
             + " (MariaDB: --think-ms 200 --apply-delay-ms 1000, modes with position for lsn)";
 
     public static Config defaults() {
@@ -128,7 +130,7 @@ public final class OffloadWorkload {
           Mode.parseAll(
               mariadb
                   ? "naive,spring,session,time:15,time:1,position,position:500"
-                  : "naive,spring,session,time:15,time:1,lsn,lsn:50"));
+                  : "naive,spring,aws,session,time:15,time:1,lsn,lsn:50"));
     }
 
     /** The defaults, changed by {@code --name value} pairs. */
@@ -205,6 +207,10 @@ public final class OffloadWorkload {
       return name.equals("spring");
     }
 
+    boolean isAwsWrapper() {
+      return name.equals("aws");
+    }
+
     /** Read-your-writes by replication position: what the bound is compared with. */
     boolean byPosition() {
       return name.startsWith("lsn") || name.startsWith("position");
@@ -230,6 +236,12 @@ public final class OffloadWorkload {
             throw new IllegalArgumentException("spring takes no argument: " + name);
           }
           return new Mode(name, "Spring-style routing (read-only transactions on standbys)", null);
+        }
+        case "aws" -> {
+          if (argument != null) {
+            throw new IllegalArgumentException("aws takes no argument: " + name);
+          }
+          return new Mode(name, "AWS JDBC wrapper, readWriteSplitting (setReadOnly)", null);
         }
         case "session" -> {
           if (argument != null) {
@@ -258,7 +270,8 @@ public final class OffloadWorkload {
             throw new IllegalArgumentException(
                 "unknown mode "
                     + name
-                    + ": naive, spring, session, time[:pin_seconds], lsn[:lsn_wait_ms],"
+                    + ": naive, spring, aws (PostgreSQL), session, time[:pin_seconds],"
+                    + " lsn[:lsn_wait_ms],"
                     + " position[:lsn_wait_ms]");
       }
     }
@@ -353,7 +366,9 @@ public final class OffloadWorkload {
             ? new NaiveClient(cluster, config)
             : mode.isSpring()
                 ? new SpringRoutingClient(cluster, config)
-                : new BalancedClient(cluster, config, mode)) {
+                : mode.isAwsWrapper()
+                    ? new AwsWrapperClient(cluster, config)
+                    : new BalancedClient(cluster, config, mode)) {
       long start = System.nanoTime() + Duration.ofMillis(100).toNanos();
       long measureFrom = start + config.warmup().toNanos();
       long end = measureFrom + config.duration().toNanos();
