@@ -48,7 +48,8 @@ final class AwsWrapperClient implements Client {
     }
     HikariConfig external = new HikariConfig();
     external.setPoolName("aws-wrapper");
-    external.setJdbcUrl("jdbc:aws-wrapper:postgresql://" + hosts + "/" + database(primary));
+    external.setJdbcUrl(
+        "jdbc:aws-wrapper:postgresql://" + hosts + "/" + OffloadWorkload.databaseOf(primary));
     external.setUsername(primary.user());
     if (primary.password() != null) {
       external.setPassword(primary.password());
@@ -62,12 +63,6 @@ final class AwsWrapperClient implements Client {
     external.addDataSourceProperty("singleWriterConnectionString", "true");
     this.pool = new HikariDataSource(external);
     this.select = OffloadWorkload.select(config.database(), 1 + config.othersPerRead());
-  }
-
-  /** The database name at the end of the node's JDBC URL. */
-  private static String database(ClusterNode node) {
-    String url = node.jdbcUrl();
-    return url.substring(url.lastIndexOf('/') + 1);
   }
 
   @Override

@@ -51,6 +51,9 @@ import java.util.stream.Collectors;
  *       in read-only transactions routed to a standby, everything else to the primary;
  *   <li>{@code aws} (PostgreSQL): the AWS Advanced JDBC Wrapper's read/write splitting ({@link
  *       AwsWrapperClient}), reads marked with {@code setReadOnly(true)};
+ *   <li>{@code pgpool}, {@code pgpool:N} (PostgreSQL, where {@code pgpool} is installed): Pgpool-II
+ *       load balancing in front of the same servers ({@link PgpoolClient}), with {@code
+ *       delay_threshold_by_time=N};
  *   <li>{@code session}, {@code time:N}, {@code lsn}, {@code lsn:W}, {@code position}, {@code
  *       position:W}: a {@link BalancedDataSource} with that consistency ({@code pin_seconds=N},
  *       {@code lsn_wait_ms=W}; {@code lsn} and {@code position} are one mode under two names); each
@@ -102,7 +105,7 @@ public final class OffloadWorkload {
     static final String USAGE =
         "OffloadWorkload [--database postgresql|mariadb] [--users 16] [--write-share 0.10]"
             + " [--seconds 20] [--warmup-seconds 2] [--think-ms 20] [--seed 42] [--others 4]"
-            + " [--rows 1000] [--apply-delay-ms 100] [--modes naive,spring,aws,session,time:15,time:1,lsn,lsn:50]"
+            + " [--rows 1000] [--apply-delay-ms 100] [--modes naive,spring,aws,pgpool,pgpool:50,session,time:15,time:1,lsn,lsn:50]"
             + " (MariaDB: --think-ms 200 --apply-delay-ms 1000, modes with position for lsn)";
 
     public static Config defaults() {
@@ -130,7 +133,9 @@ public final class OffloadWorkload {
           Mode.parseAll(
               mariadb
                   ? "naive,spring,session,time:15,time:1,position,position:500"
-                  : "naive,spring,aws,session,time:15,time:1,lsn,lsn:50"));
+                  : PgpoolClient.available()
+                      ? "naive,spring,aws,pgpool,pgpool:50,session,time:15,time:1,lsn,lsn:50"
+                      : "naive,spring,aws,session,time:15,time:1,lsn,lsn:50"));
     }
 
     /** The defaults, changed by {@code --name value} pairs. */
@@ -211,6 +216,16 @@ public final class OffloadWorkload {
       return name.equals("aws");
     }
 
+    boolean isPgpool() {
+      return name.startsWith("pgpool");
+    }
+
+    /** {@code pgpool:N}: N; {@code pgpool}: 0, none. */
+    int pgpoolDelayThresholdMs() {
+      int colon = name.indexOf(':');
+      return colon < 0 ? 0 : Integer.parseInt(name.substring(colon + 1));
+    }
+
     /** Read-your-writes by replication position: what the bound is compared with. */
     boolean byPosition() {
       return name.startsWith("lsn") || name.startsWith("position");
@@ -243,6 +258,14 @@ public final class OffloadWorkload {
           }
           return new Mode(name, "AWS JDBC wrapper, readWriteSplitting (setReadOnly)", null);
         }
+        case "pgpool" -> {
+          if (argument == null) {
+            return new Mode(name, "Pgpool-II, load_balance_mode", null);
+          }
+          int threshold = Integer.parseInt(argument);
+          return new Mode(
+              name, "Pgpool-II, load_balance_mode, delay_threshold_by_time=" + threshold, null);
+        }
         case "session" -> {
           if (argument != null) {
             throw new IllegalArgumentException("session takes no argument: " + name);
@@ -270,7 +293,8 @@ public final class OffloadWorkload {
             throw new IllegalArgumentException(
                 "unknown mode "
                     + name
-                    + ": naive, spring, aws (PostgreSQL), session, time[:pin_seconds],"
+                    + ": naive, spring, aws (PostgreSQL), pgpool[:delay_threshold_ms] (PostgreSQL),"
+                    + " session, time[:pin_seconds],"
                     + " lsn[:lsn_wait_ms],"
                     + " position[:lsn_wait_ms]");
       }
@@ -315,6 +339,9 @@ public final class OffloadWorkload {
         "Starting %s, apply delay %d ms%n",
         config.database().description(),
         config.applyDelayMs());
+    if (config.database() == BenchDatabase.POSTGRESQL && !PgpoolClient.available()) {
+      log.println(PgpoolClient.INSTALL);
+    }
     int connections = Math.max(60, 2 * config.users() + 20);
     try (ReplicatedCluster<?> cluster =
         config.database().start(config.applyDelayMs(), connections)) {
@@ -368,7 +395,9 @@ public final class OffloadWorkload {
                 ? new SpringRoutingClient(cluster, config)
                 : mode.isAwsWrapper()
                     ? new AwsWrapperClient(cluster, config)
-                    : new BalancedClient(cluster, config, mode)) {
+                    : mode.isPgpool()
+                        ? new PgpoolClient(cluster, config, mode.pgpoolDelayThresholdMs())
+                        : new BalancedClient(cluster, config, mode)) {
       long start = System.nanoTime() + Duration.ofMillis(100).toNanos();
       long measureFrom = start + config.warmup().toNanos();
       long end = measureFrom + config.duration().toNanos();
@@ -566,6 +595,12 @@ public final class OffloadWorkload {
   }
 
   private static final String UPDATE = "update bench_user set counter = ? where id = ?";
+
+  /** The database name at the end of {@code node}'s JDBC URL. */
+  static String databaseOf(ClusterNode node) {
+    String url = node.jdbcUrl();
+    return url.substring(url.lastIndexOf('/') + 1);
+  }
 
   static String select(BenchDatabase database, int rows) {
     return "select id, counter, "
