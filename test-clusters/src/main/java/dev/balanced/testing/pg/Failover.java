@@ -31,6 +31,18 @@ final class Failover {
     if (old.isRunning() || old.server().running()) {
       cluster.crash(old);
     }
+    PgNode best = mostAdvancedStandby();
+    promote(best);
+    for (PgNode standby : cluster.standbys()) {
+      if (standby.isRunning()) {
+        follow(standby);
+      }
+    }
+    return best;
+  }
+
+  /** The running standby with the most WAL, received or replayed. */
+  PgNode mostAdvancedStandby() {
     PgNode best = null;
     long bestLsn = -1;
     for (PgNode standby : cluster.standbys()) {
@@ -49,12 +61,6 @@ final class Failover {
     }
     if (best == null) {
       throw new PgClusterException("no running standby to promote in " + cluster);
-    }
-    promote(best);
-    for (PgNode standby : cluster.standbys()) {
-      if (standby.isRunning()) {
-        follow(standby);
-      }
     }
     return best;
   }

@@ -516,6 +516,17 @@ public final class PgCluster implements ReplicatedCluster<PgNode> {
   // ---------------------------------------------------------------------------------- failover
 
   /**
+   * The running standby with the most WAL, received or replayed: the one to promote, since any
+   * other may have got WAL the promoted one lacks, and then cannot {@link #follow} it.
+   *
+   * @throws PgClusterException if no standby runs
+   */
+  public synchronized PgNode mostAdvancedStandby() {
+    requireOpen();
+    return failover.mostAdvancedStandby();
+  }
+
+  /**
    * Simulates the loss of the primary and an automatic failover, as Patroni would do it: crashes
    * the current primary ({@code pg_ctl stop -m immediate}), promotes the running standby that has
    * the most WAL (received or replayed: a promotion replays all it received first, so nothing it
