@@ -1,7 +1,5 @@
 package dev.balanced.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.balanced.benchmarks.OffloadWorkload.Client;
 import dev.balanced.benchmarks.OffloadWorkload.Config;
 import dev.balanced.benchmarks.OffloadWorkload.Read;
@@ -9,67 +7,46 @@ import dev.balanced.testing.ClusterNode;
 import dev.balanced.testing.ReplicatedCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
-import software.amazon.jdbc.Driver;
-import software.amazon.jdbc.HikariPooledConnectionProvider;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
 
 /**
- * The AWS Advanced JDBC Wrapper's read/write splitting, set up as its documentation does for a
- * cluster that is not Aurora: a connection-string host list (the first host is the writer, the
- * others readers: {@code singleWriterConnectionString=true}), the {@code readWriteSplitting}
- * plugin, internal HikariCP pools for the connections it switches to, and an external HikariCP pool
- * for the application's connections. The application calls {@code setReadOnly(true)} around each
- * read, as Spring's {@code @Transactional(readOnly = true)} does, and the plugin moves the
- * connection to a random reader; nothing carries a user's writes to their next request.
+ * {@link AwsWrapperPool} over the primary and the standbys. The application calls {@code
+ * setReadOnly(true)} around each read, as Spring's {@code @Transactional(readOnly = true)} does;
+ * nothing carries a user's writes to their next request.
  */
 final class AwsWrapperClient implements Client {
-  private final HikariDataSource pool;
-  private final HikariPooledConnectionProvider internalPools;
+  private final AwsWrapperPool wrapper;
+  private final DataSource pool;
   private final String select;
 
   AwsWrapperClient(ReplicatedCluster<?> cluster, Config config) {
     if (!config.database().equals(BenchDatabase.POSTGRESQL)) {
       throw new IllegalArgumentException("the aws mode runs on PostgreSQL only");
     }
-    int size = config.users() + 2;
-    this.internalPools =
-        new HikariPooledConnectionProvider(
-            (host, properties) -> {
-              HikariConfig internal = new HikariConfig();
-              internal.setMaximumPoolSize(size);
-              internal.setMinimumIdle(size);
-              return internal;
-            });
-    Driver.setCustomConnectionProvider(internalPools);
-    StringBuilder hosts = new StringBuilder();
+    List<String> hosts = new ArrayList<>();
     ClusterNode primary = cluster.primary();
-    hosts.append("127.0.0.1:").append(primary.port());
+    hosts.add("127.0.0.1:" + primary.port());
     for (ClusterNode replica : cluster.replicas()) {
-      hosts.append(",127.0.0.1:").append(replica.port());
+      hosts.add("127.0.0.1:" + replica.port());
     }
-    HikariConfig external = new HikariConfig();
-    external.setPoolName("aws-wrapper");
-    external.setJdbcUrl(
-        "jdbc:aws-wrapper:postgresql://" + hosts + "/" + OffloadWorkload.databaseOf(primary));
-    external.setUsername(primary.user());
-    if (primary.password() != null) {
-      external.setPassword(primary.password());
-    }
-    external.setMaximumPoolSize(size);
-    external.setMinimumIdle(size);
-    external.addDataSourceProperty("wrapperPlugins", "readWriteSplitting");
-    external.addDataSourceProperty("wrapperDialect", "pg");
-    external.addDataSourceProperty("readerHostSelectorStrategy", "random");
-    // Without it the host list has no reader, and every read silently stays on the writer.
-    external.addDataSourceProperty("singleWriterConnectionString", "true");
-    this.pool = new HikariDataSource(external);
+    this.wrapper =
+        new AwsWrapperPool(
+            "postgresql",
+            hosts,
+            OffloadWorkload.databaseOf(primary),
+            primary.user(),
+            primary.password(),
+            "pg",
+            config.users() + 2);
+    this.pool = wrapper.dataSource();
     this.select = OffloadWorkload.select(config.database(), 1 + config.othersPerRead());
   }
 
   @Override
   public String write(String token, int id, long value) throws SQLException {
-    try (Connection connection = pool.getConnection()) {
-      OffloadWorkload.update(connection, id, value);
-    }
+    OffloadWorkload.update(pool, id, value);
     return null;
   }
 
@@ -88,10 +65,6 @@ final class AwsWrapperClient implements Client {
 
   @Override
   public void close() {
-    pool.close();
-    // Driver.releaseResources() would also clear caches of the AWS SDK's RDS classes, which this
-    // set-up does not use and the class path does not have: the internal pools are released alone.
-    internalPools.releaseResources();
-    Driver.resetCustomConnectionProvider();
+    wrapper.close();
   }
 }

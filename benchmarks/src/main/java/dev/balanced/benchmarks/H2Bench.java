@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.h2.tools.Server;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 
 /**
@@ -19,7 +20,10 @@ import org.hibernate.jpa.HibernatePersistenceConfiguration;
  * replica, so the routing work is all that differs.
  */
 final class H2Bench {
-  static final String URL = "jdbc:h2:mem:balanced-bench;DB_CLOSE_DELAY=-1";
+  /** The in-memory database's name, as an H2 TCP server serves it too. */
+  static final String DATABASE = "mem:balanced-bench";
+
+  static final String URL = "jdbc:h2:" + DATABASE + ";DB_CLOSE_DELAY=-1";
   static final String USER = "sa";
   static final String PASSWORD = "";
 
@@ -44,13 +48,23 @@ final class H2Bench {
 
   /** The baseline's pool: a plain HikariDataSource with {@link #hikariSettings()}. */
   static HikariDataSource hikari() {
+    return hikari("baseline", URL);
+  }
+
+  /** A plain HikariDataSource for {@code url} with {@link #hikariSettings()}. */
+  static HikariDataSource hikari(String poolName, String url) {
+    return hikari(poolName, url, USER, PASSWORD);
+  }
+
+  /** {@link #hikari(String, String)} with other credentials. */
+  static HikariDataSource hikari(String poolName, String url, String user, String password) {
     Properties properties = new Properties();
     properties.putAll(hikariSettings());
     HikariConfig config = new HikariConfig(properties);
-    config.setPoolName("baseline");
-    config.setJdbcUrl(URL);
-    config.setUsername(USER);
-    config.setPassword(PASSWORD);
+    config.setPoolName(poolName);
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
     return new HikariDataSource(config);
   }
 
@@ -60,13 +74,26 @@ final class H2Bench {
    * "hibernate.balanced."}.
    */
   static Map<String, Object> balancedSettings(String prefix) {
+    return balancedSettings(prefix, URL, URL);
+  }
+
+  /** Balanced with its primary at {@code primaryUrl} and {@code replica1} at {@code replicaUrl}. */
+  static Map<String, Object> balancedSettings(String prefix, String primaryUrl, String replicaUrl) {
+    return balancedSettings(prefix, primaryUrl, replicaUrl, USER, PASSWORD);
+  }
+
+  /** {@link #balancedSettings(String, String, String)} with other credentials. */
+  static Map<String, Object> balancedSettings(
+      String prefix, String primaryUrl, String replicaUrl, String user, String password) {
     Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put(prefix + "primary.url", URL);
-    settings.put(prefix + "primary.username", USER);
-    settings.put(prefix + "primary.password", PASSWORD);
+    settings.put(prefix + "primary.url", primaryUrl);
+    settings.put(prefix + "primary.username", user);
+    if (password != null) {
+      settings.put(prefix + "primary.password", password);
+    }
     hikariSettings().forEach((key, value) -> settings.put(prefix + "primary.hikari." + key, value));
     // Replicas inherit the primary's credentials and hikari.* settings.
-    settings.put(prefix + "replicas.replica1.url", URL);
+    settings.put(prefix + "replicas.replica1.url", replicaUrl);
     return settings;
   }
 
@@ -92,8 +119,19 @@ final class H2Bench {
 
   /** Creates the table and the sequence afresh, with rows 1..{@link #ROWS}. */
   static void createSchema() {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
+    try (Connection c = connect()) {
+      createSchema(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot create the benchmark schema", e);
+    }
+  }
+
+  /**
+   * Creates the table and the sequence afresh on {@code c}, with rows 1..{@link #ROWS}; the
+   * statements are the same on H2 and PostgreSQL.
+   */
+  static void createSchema(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
       s.execute("drop table if exists bench_item");
       s.execute("drop sequence if exists bench_item_seq");
       s.execute(
@@ -114,8 +152,6 @@ final class H2Bench {
         }
         insert.executeBatch();
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot create the benchmark schema", e);
     }
   }
 
@@ -124,12 +160,40 @@ final class H2Bench {
    * returns how many rows that was.
    */
   static int deleteWrittenRows() {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      return s.executeUpdate("delete from bench_item where id > " + ROWS);
+    try (Connection c = connect()) {
+      return deleteWrittenRows(c);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot clean up the benchmark table", e);
     }
+  }
+
+  /** {@link #deleteWrittenRows()} on {@code c}. */
+  static int deleteWrittenRows(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      return s.executeUpdate("delete from bench_item where id > " + ROWS);
+    }
+  }
+
+  /**
+   * An H2 TCP server in this JVM, on a free loopback port, serving the in-memory databases of this
+   * JVM: {@link #tcpUrl} reaches {@link #URL}'s database through it.
+   */
+  static Server tcpServer() {
+    try {
+      return Server.createTcpServer("-tcpPort", "0", "-ifExists").start();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot start an H2 TCP server", e);
+    }
+  }
+
+  /** The benchmark database through {@code server}, over loopback TCP. */
+  static String tcpUrl(Server server) {
+    return "jdbc:h2:tcp://" + hostAndPort(server) + "/" + DATABASE;
+  }
+
+  /** {@code 127.0.0.1:port} of {@code server}. */
+  static String hostAndPort(Server server) {
+    return "127.0.0.1:" + server.getPort();
   }
 
   private static Connection connect() throws SQLException {

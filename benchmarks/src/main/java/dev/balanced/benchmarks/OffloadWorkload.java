@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
  * Replica offload and staleness on a real PostgreSQL primary with hot standbys that apply WAL late
@@ -133,7 +134,7 @@ public final class OffloadWorkload {
           Mode.parseAll(
               mariadb
                   ? "naive,spring,session,time:15,time:1,position,position:500"
-                  : PgpoolClient.available()
+                  : Pgpool.available()
                       ? "naive,spring,aws,pgpool,pgpool:50,session,time:15,time:1,lsn,lsn:50"
                       : "naive,spring,aws,session,time:15,time:1,lsn,lsn:50"));
     }
@@ -339,8 +340,8 @@ public final class OffloadWorkload {
         "Starting %s, apply delay %d ms%n",
         config.database().description(),
         config.applyDelayMs());
-    if (config.database() == BenchDatabase.POSTGRESQL && !PgpoolClient.available()) {
-      log.println(PgpoolClient.INSTALL);
+    if (config.database() == BenchDatabase.POSTGRESQL && !Pgpool.available()) {
+      log.println(Pgpool.INSTALL);
     }
     int connections = Math.max(60, 2 * config.users() + 20);
     try (ReplicatedCluster<?> cluster =
@@ -610,6 +611,13 @@ public final class OffloadWorkload {
         + ")";
   }
 
+  /** A write as a plain pool runs it: one connection of {@code pool}, the update, autocommit. */
+  static void update(DataSource pool, int id, long value) throws SQLException {
+    try (Connection connection = pool.getConnection()) {
+      update(connection, id, value);
+    }
+  }
+
   static void update(Connection connection, int id, long value) throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
       update.setLong(1, value);
@@ -683,9 +691,7 @@ public final class OffloadWorkload {
 
     @Override
     public String write(String token, int id, long value) throws SQLException {
-      try (Connection c = primary.getConnection()) {
-        update(c, id, value);
-      }
+      update(primary, id, value);
       return null;
     }
 

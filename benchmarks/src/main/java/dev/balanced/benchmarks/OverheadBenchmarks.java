@@ -105,7 +105,9 @@ public final class OverheadBenchmarks {
     ChainedOptionsBuilder options =
         new OptionsBuilder().parent(cli).mode(Mode.AverageTime).timeUnit(TimeUnit.MICROSECONDS);
     if (cli.getIncludes().isEmpty()) {
-      options.include(Pattern.quote(OverheadBenchmarks.class.getPackageName() + ".") + ".*");
+      // Not the peers' benchmarks: PeerComparison runs those.
+      options.include(Pattern.quote(HibernateBenchmark.class.getName()) + "\\..*");
+      options.include(Pattern.quote(JdbcBenchmark.class.getName()) + "\\..*");
     }
     if (cli.getProfilers().stream().noneMatch(p -> isGcProfiler(p.getKlass()))) {
       options.addProfiler(GCProfiler.class);
@@ -113,7 +115,7 @@ public final class OverheadBenchmarks {
     return table(new Runner(options.build()).run());
   }
 
-  private static boolean isGcProfiler(String name) {
+  static boolean isGcProfiler(String name) {
     return name.equals("gc") || name.equals(GCProfiler.class.getName());
   }
 
@@ -151,7 +153,7 @@ public final class OverheadBenchmarks {
                     java.util.Comparator.comparing(
                         r -> String.valueOf(r.getParams().getParam(METRICS)))));
     List<String> rows = new ArrayList<>();
-    rows.add("Routing overhead, Balanced vs baseline (JMH, " + describeRun(results) + ")");
+    rows.add("Routing overhead, Balanced vs baseline (JMH, " + describeRun(results, "ABBA") + ")");
     rows.add("Machine: " + Machine.describe());
     rows.add("");
     rows.add(
@@ -253,16 +255,16 @@ public final class OverheadBenchmarks {
     }
   }
 
-  private static String scored(double score, double error) {
+  static String scored(double score, double error) {
     String value = String.format("%.3f", score);
     return Double.isNaN(error) ? value + " ± n/a" : value + " ± " + String.format("%.3f", error);
   }
 
-  private static String bytes(ListStatistics allocation) {
+  static String bytes(ListStatistics allocation) {
     return allocation.getN() == 0 ? "n/a" : String.format("%.0f", allocation.getMean());
   }
 
-  private static String describeRun(Collection<RunResult> results) {
+  static String describeRun(Collection<RunResult> results, String order) {
     if (results.isEmpty()) {
       return "no results";
     }
@@ -276,7 +278,9 @@ public final class OverheadBenchmarks {
         + p.getMeasurement().getCount()
         + " × "
         + p.getMeasurement().getTime()
-        + " measured, the variants taking turns (ABBA), "
+        + " measured, the variants taking turns ("
+        + order
+        + "), "
         + p.getThreads()
         + " thread";
   }

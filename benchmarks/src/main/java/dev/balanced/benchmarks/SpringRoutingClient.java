@@ -9,31 +9,21 @@ import dev.balanced.testing.ReplicatedCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
-import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * What most Java teams hand-write instead of a library: an {@link AbstractRoutingDataSource} that
- * sends a read-only transaction to a replica (chosen at random) and everything else to the primary,
- * behind a {@link LazyConnectionDataSourceProxy} so that the choice is made at the first statement,
- * once the transaction manager has marked the transaction read-only. The application marks its read
- * transactions read-only, as {@code @Transactional(readOnly = true)} does, exactly where the
- * workload reads; nothing carries a user's writes to their next request.
+ * {@link SpringStyleRouting} over the primary's and the standbys' pools, with Spring's {@link
+ * DataSourceTransactionManager}. The application marks its read transactions read-only, as
+ * {@code @Transactional(readOnly = true)} does, exactly where the workload reads; nothing carries a
+ * user's writes to their next request.
  */
 final class SpringRoutingClient implements Client {
-  private static final String PRIMARY = "primary";
-
   private final HikariDataSource primary;
   private final List<HikariDataSource> replicas = new ArrayList<>();
   private final DataSource dataSource;
@@ -43,28 +33,10 @@ final class SpringRoutingClient implements Client {
 
   SpringRoutingClient(ReplicatedCluster<?> cluster, Config config) {
     this.primary = OffloadWorkload.NaiveClient.pool("spring-", cluster.primary(), config);
-    Map<Object, Object> targets = new HashMap<>();
-    targets.put(PRIMARY, primary);
-    List<String> replicaKeys = new ArrayList<>();
     for (ClusterNode node : cluster.replicas()) {
-      HikariDataSource replica = OffloadWorkload.NaiveClient.pool("spring-", node, config);
-      replicas.add(replica);
-      targets.put(node.name(), replica);
-      replicaKeys.add(node.name());
+      replicas.add(OffloadWorkload.NaiveClient.pool("spring-", node, config));
     }
-    AbstractRoutingDataSource routing =
-        new AbstractRoutingDataSource() {
-          @Override
-          protected Object determineCurrentLookupKey() {
-            return TransactionSynchronizationManager.isCurrentTransactionReadOnly()
-                ? replicaKeys.get(ThreadLocalRandom.current().nextInt(replicaKeys.size()))
-                : PRIMARY;
-          }
-        };
-    routing.setTargetDataSources(targets);
-    routing.setDefaultTargetDataSource(primary);
-    routing.afterPropertiesSet();
-    this.dataSource = new LazyConnectionDataSourceProxy(routing);
+    this.dataSource = SpringStyleRouting.dataSource(primary, replicas);
     DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
     this.writes = new TransactionTemplate(transactions);
     DefaultTransactionDefinition readOnly =

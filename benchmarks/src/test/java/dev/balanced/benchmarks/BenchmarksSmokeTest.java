@@ -29,6 +29,48 @@ class BenchmarksSmokeTest {
     assertEquals(3, rows(table).size(), table);
   }
 
+  /**
+   * Every variant of the peer comparison's overhead part runs: Balanced, the Spring-style routing
+   * and the AWS wrapper around Hibernate on H2 (in memory and over TCP), and Pgpool-II's hop on
+   * PostgreSQL where {@code pgpool} is installed (else the table says it is left out, and so does
+   * this test's output).
+   */
+  @Test
+  void peerComparisonRunsEveryVariantAndPrintsItsTable() throws Exception {
+    String table =
+        PeerComparison.overhead(
+            new CommandLineOptions("-f 1 -wi 8 -w 20ms -i 24 -r 20ms".split(" ")));
+    System.out.println(table);
+    for (String transport : List.of("H2 in memory", "H2 over loopback TCP")) {
+      for (String variant : PeersBenchmark.variants(transport.endsWith("TCP") ? "tcp" : "mem")) {
+        for (String operation :
+            List.of("find by id (read tx)", "query, 20 rows (read tx)", "persist + commit")) {
+          assertTrue(
+              table.contains("| Hibernate: " + operation), () -> operation + " missing:\n" + table);
+          assertEquals(
+              1,
+              rows(table).stream()
+                  .filter(r -> r.contains(operation) && r.contains(transport))
+                  .filter(r -> r.contains(" | " + variant + " | "))
+                  .count(),
+              () -> variant + ", " + operation + ", " + transport + ":\n" + table);
+        }
+      }
+    }
+    if (Pgpool.available()) {
+      for (String variant : PgpoolHopBenchmark.VARIANTS) {
+        assertTrue(
+            table.contains("| Hibernate: find by id (read tx), PostgreSQL | " + variant + " | "),
+            () -> variant + " missing:\n" + table);
+      }
+    } else {
+      System.out.println("Pgpool-II hop not measured here: " + Pgpool.INSTALL);
+      assertTrue(table.contains(Pgpool.INSTALL), table);
+    }
+    // Every ratio is a number: each case ran enough complete rounds of all its variants.
+    assertTrue(rows(table).stream().noneMatch(r -> r.contains("n/a")), table);
+  }
+
   @Test
   void offloadWorkloadRunsEveryModeAndPrintsItsTable() {
     String table = runOffload("--users", "2", "--seconds", "2", "--warmup-seconds", "0.5");

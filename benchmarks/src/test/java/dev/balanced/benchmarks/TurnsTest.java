@@ -32,4 +32,18 @@ class TurnsTest {
       assertSame(expected, turns.next());
     }
   }
+
+  @Test
+  void moreVariantsTakeTurnsInRoundsThatRunEachTwiceOnceInEachHalf() {
+    Object a = new Object();
+    Object b = new Object();
+    Object c = new Object();
+    Turns<Object> turns = new Turns<>(java.util.List.of(a, b, c));
+    for (Object expected : new Object[] {a, b, c, c, b, a, a, b, c, c, b, a}) {
+      assertSame(expected, turns.next());
+    }
+    for (int index = 0; index < 12; index++) {
+      assertEquals(index < 6 ? 0 : 1, Turns.roundOf(index, 3), "round of " + index);
+    }
+  }
 }
