@@ -1,6 +1,5 @@
 package dev.balanced.benchmarks;
 
-import dev.balanced.benchmarks.OffloadWorkload.Client;
 import dev.balanced.benchmarks.OffloadWorkload.Config;
 import dev.balanced.benchmarks.OffloadWorkload.Read;
 import dev.balanced.testing.ClusterNode;
@@ -16,12 +15,11 @@ import javax.sql.DataSource;
  * setReadOnly(true)} around each read, as Spring's {@code @Transactional(readOnly = true)} does;
  * nothing carries a user's writes to their next request.
  */
-final class AwsWrapperClient implements Client {
+final class AwsWrapperClient extends PlainPoolClient {
   private final AwsWrapperPool wrapper;
-  private final DataSource pool;
-  private final String select;
 
   AwsWrapperClient(ReplicatedCluster<?> cluster, Config config) {
+    super(config);
     if (!config.database().equals(BenchDatabase.POSTGRESQL)) {
       throw new IllegalArgumentException("the aws mode runs on PostgreSQL only");
     }
@@ -40,26 +38,20 @@ final class AwsWrapperClient implements Client {
             primary.password(),
             "pg",
             config.users() + 2);
-    this.pool = wrapper.dataSource();
-    this.select = OffloadWorkload.select(config.database(), 1 + config.othersPerRead());
   }
 
   @Override
-  public String write(String token, int id, long value) throws SQLException {
-    OffloadWorkload.update(pool, id, value);
-    return null;
+  DataSource pool() {
+    return wrapper.dataSource();
   }
 
   @Override
-  public Read read(String token, int[] ids) throws SQLException {
-    try (Connection connection = pool.getConnection()) {
-      connection.setReadOnly(true);
-      try {
-        long[] seen = OffloadWorkload.select(connection, select, ids);
-        return new Read(seen[0], (int) seen[1], null, null);
-      } finally {
-        connection.setReadOnly(false);
-      }
+  Read read(Connection connection, int[] ids) throws SQLException {
+    connection.setReadOnly(true);
+    try {
+      return super.read(connection, ids);
+    } finally {
+      connection.setReadOnly(false);
     }
   }
 

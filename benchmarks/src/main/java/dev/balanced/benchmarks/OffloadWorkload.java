@@ -581,7 +581,15 @@ public final class OffloadWorkload {
    * What a read saw: the user's own counter, the port of the server that answered, Balanced's
    * prediction (null for naive) and the token to carry on.
    */
-  record Read(long ownCounter, int port, Boolean predictedStandby, String token) {}
+  record Read(long ownCounter, int port, Boolean predictedStandby, String token) {
+    /**
+     * What {@link #select(Connection, String, int[])} saw, from a client without prediction or
+     * token.
+     */
+    static Read of(long[] seen) {
+      return new Read(seen[0], (int) seen[1], null, null);
+    }
+  }
 
   /** The application under test, seen from a user: one call per request. */
   interface Client extends AutoCloseable {
@@ -699,8 +707,7 @@ public final class OffloadWorkload {
     public Read read(String token, int[] ids) throws SQLException {
       HikariDataSource standby = standbys.get(ThreadLocalRandom.current().nextInt(standbys.size()));
       try (Connection c = standby.getConnection()) {
-        long[] seen = select(c, select, ids);
-        return new Read(seen[0], (int) seen[1], null, null);
+        return Read.of(select(c, select, ids));
       }
     }
 

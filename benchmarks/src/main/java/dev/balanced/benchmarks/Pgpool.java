@@ -130,9 +130,8 @@ final class Pgpool implements AutoCloseable {
         .append("load_balance_mode = on\n")
         .append("disable_load_balance_on_write = 'transaction'\n")
         // Pgpool's documentation ("Session Level Load Balancing vs. Statement Level Load
-        // Balancing") advises it for applications whose own connection pool keeps sessions open:
-        // without it the node is drawn once per session, and a pool's few long sessions decide the
-        // whole run's share of reads on standbys (27.8% in one run, 93% in another).
+        // Balancing") advises it for applications whose own connection pool keeps sessions open,
+        // where per session the node is drawn once per pooled connection.
         .append("statement_level_load_balance = on\n")
         .append("health_check_period = 0\n")
         .append("failover_on_backend_error = off\n")

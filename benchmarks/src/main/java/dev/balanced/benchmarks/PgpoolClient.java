@@ -2,29 +2,26 @@ package dev.balanced.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.balanced.benchmarks.OffloadWorkload.Client;
 import dev.balanced.benchmarks.OffloadWorkload.Config;
-import dev.balanced.benchmarks.OffloadWorkload.Read;
 import dev.balanced.testing.ClusterNode;
 import dev.balanced.testing.ReplicatedCluster;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * {@link Pgpool} in front of the same primary and standbys; the application connects to it with a
  * plain HikariCP pool and does nothing special.
  */
-final class PgpoolClient implements Client {
+final class PgpoolClient extends PlainPoolClient {
   private final Pgpool pgpool;
   private final HikariDataSource pool;
-  private final String select;
 
   /**
    * @param delayThresholdMs {@code delay_threshold_by_time}, 0 for none
    */
   PgpoolClient(ReplicatedCluster<?> cluster, Config config, int delayThresholdMs) {
+    super(config);
     if (!config.database().equals(BenchDatabase.POSTGRESQL)) {
       throw new IllegalArgumentException("the pgpool modes run on PostgreSQL only");
     }
@@ -41,21 +38,11 @@ final class PgpoolClient implements Client {
     hikari.setMaximumPoolSize(children - 1);
     hikari.setMinimumIdle(children - 1);
     this.pool = new HikariDataSource(hikari);
-    this.select = OffloadWorkload.select(config.database(), 1 + config.othersPerRead());
   }
 
   @Override
-  public String write(String token, int id, long value) throws SQLException {
-    OffloadWorkload.update(pool, id, value);
-    return null;
-  }
-
-  @Override
-  public Read read(String token, int[] ids) throws SQLException {
-    try (Connection connection = pool.getConnection()) {
-      long[] seen = OffloadWorkload.select(connection, select, ids);
-      return new Read(seen[0], (int) seen[1], null, null);
-    }
+  DataSource pool() {
+    return pool;
   }
 
   @Override

@@ -59,8 +59,7 @@ final class SpringRoutingClient implements Client {
 
   @Override
   public Read read(String token, int[] ids) throws SQLException {
-    long[] seen = run(reads, connection -> OffloadWorkload.select(connection, select, ids));
-    return new Read(seen[0], (int) seen[1], null, null);
+    return Read.of(run(reads, connection -> OffloadWorkload.select(connection, select, ids)));
   }
 
   /** What a repository method does inside its transaction, on the transaction's connection. */
