@@ -247,6 +247,13 @@ public record BalancedSettings(
     return names;
   }
 
+  /** "Illegal replica name [x] in 'prefix.replicas.x.*': why". */
+  private static BalancedConfigurationException illegalName(
+      String role, String name, String nodePrefix, String why) {
+    return new BalancedConfigurationException(
+        "Illegal " + role + " name [" + name + "] in '" + nodePrefix + "*': " + why);
+  }
+
   /**
    * The nodes under {@code group}, each inheriting what it does not set from {@code inheritFrom};
    * {@code role} names them in messages ("replica").
@@ -259,25 +266,16 @@ public record BalancedSettings(
     for (String name : namesUnder(source, group)) {
       String nodePrefix = prefix + group + name + ".";
       if (!NODE_NAME.matcher(name).matches()) {
-        throw new BalancedConfigurationException(
-            "Illegal "
-                + role
-                + " name ["
-                + name
-                + "] in '"
-                + nodePrefix
-                + "*': expected a letter followed by letters, digits, '_' or '-'");
+        throw illegalName(
+            role,
+            name,
+            nodePrefix,
+            "expected a letter followed by letters, digits," + " '_' or '-'");
       }
       String lower = name.toLowerCase(Locale.ROOT);
       if (lower.equals(BalancedSession.PRIMARY) || lower.equals("master")) {
-        throw new BalancedConfigurationException(
-            "Illegal "
-                + role
-                + " name ["
-                + name
-                + "] in '"
-                + nodePrefix
-                + "*': 'primary' and 'master' name the primary; choose another name");
+        throw illegalName(
+            role, name, nodePrefix, "'primary' and 'master' name the primary; choose another name");
       }
       String clash = seen.putIfAbsent(lower, name);
       if (clash != null) {
