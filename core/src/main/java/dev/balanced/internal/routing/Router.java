@@ -174,7 +174,7 @@ public final class Router implements BalancedRuntime {
       nodes.add(
           new NodeInfo(
               node.name(),
-              Secrets.maskUrl(pool.getJdbcUrl()),
+              Secrets.maskUrl(topology.jdbcUrl(node)),
               pool.getPoolName(),
               pool.getMinimumIdle(),
               pool.getMaximumPoolSize()));

@@ -40,12 +40,14 @@ final class RoleMonitor implements AutoCloseable {
   /** One node: how to reach it outside its pool, and its node in the topology. */
   private static final class Member {
     final String name;
+    final String url;
     final DataSource source;
     Node node;
     ServerRole last;
 
-    Member(String name, DataSource source) {
+    Member(String name, String url, DataSource source) {
       this.name = name;
+      this.url = url;
       this.source = source;
     }
   }
@@ -74,6 +76,7 @@ final class RoleMonitor implements AutoCloseable {
       members.add(
           new Member(
               node.name(),
+              node.url(),
               new DriverDataSource(
                   node.url(), null, properties, node.username(), node.password())));
     }
@@ -98,6 +101,12 @@ final class RoleMonitor implements AutoCloseable {
           PrimaryConnections.REJECTED);
     }
     return current.source;
+  }
+
+  /** The JDBC URL of the node that is the primary; {@code null} while none is known. */
+  String primaryUrl() {
+    Member current = primary;
+    return current == null ? null : current.url;
   }
 
   /** Gives each member its node (same names) and starts checking every interval. */

@@ -183,6 +183,16 @@ public final class Topology implements AutoCloseable {
   }
 
   /** The primary first, then the replicas; a node's index is its position here. */
+  /**
+   * The JDBC URL {@code node}'s connections go to. For the primary in {@code topology=discover}:
+   * that of the node that is the primary now (its pool was built on the first node's URL, and asks
+   * the role monitor where to connect); the pool's own URL while no node reports itself primary.
+   */
+  public String jdbcUrl(Node node) {
+    String url = roles != null && node == primary() ? roles.primaryUrl() : null;
+    return url != null ? url : node.pool().getJdbcUrl();
+  }
+
   public List<Node> nodes() {
     return nodes;
   }

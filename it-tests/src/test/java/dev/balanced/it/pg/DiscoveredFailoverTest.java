@@ -57,6 +57,7 @@ class DiscoveredFailoverTest {
                     "hibernate.balanced.token_secret", PgBalanced.SECRET))) {
       // Roles found: reads on the standbys only, writes on the primary.
       assertEquals(Set.of(cluster.standby(1).port(), cluster.standby(2).port()), readPorts(db, 8));
+      assertEquals(origin.jdbcUrl(), primaryUrlShown(db), "the primary's URL in nodes()");
       List<Long> seeded = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         Account account = new Account("seed-" + i, i);
@@ -121,6 +122,8 @@ class DiscoveredFailoverTest {
       assertTrue(
           moved.toMillis() < 2 * CHECK_MS + 1000,
           "writes reached the promoted standby " + moved + " after the promotion");
+
+      assertEquals(promoted.jdbcUrl(), primaryUrlShown(db), "the primary's URL in nodes()");
 
       Set<String> onPromoted = owners(promoted);
       int lost = 0;
@@ -201,5 +204,14 @@ class DiscoveredFailoverTest {
       assertTrue(System.nanoTime() < deadline, "not logged within 5 s: " + text);
       pause(20);
     }
+  }
+
+  /** The URL that nodes() shows for the primary, as a startup log line or actuator would. */
+  private static String primaryUrlShown(PgBalanced db) {
+    return db.router().nodes().stream()
+        .filter(n -> n.name().equals("primary"))
+        .findFirst()
+        .orElseThrow()
+        .url();
   }
 }
