@@ -4,6 +4,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
 import java.util.List;
+import org.hibernate.FlushMode;
 import org.hibernate.Session;
 import org.hibernate.jdbc.Work;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -32,8 +33,9 @@ class HibernateVariant implements AutoCloseable {
   }
 
   /**
-   * A variant whose application marks read transactions as {@code @Transactional(readOnly = true)}
-   * with Spring's {@code JpaTransactionManager} and {@code HibernateJpaDialect} does.
+   * A variant whose application marks its read transactions the way Spring's {@code
+   * JpaTransactionManager} and {@code HibernateJpaDialect} mark one of {@code
+   * Transactional(readOnly = true)}: the marking only, not the transaction manager's own work.
    */
   static HibernateVariant markingReadOnly(
       EntityManagerFactory entityManagerFactory, AutoCloseable... resources) {
@@ -48,10 +50,17 @@ class HibernateVariant implements AutoCloseable {
     em.getTransaction().commit();
   }
 
+  /** The work between {@link #beginRead} and {@link #commitRead} failed: undo the marking. */
+  void abandonRead(EntityManager em) {}
+
   @Override
   public void close() throws Exception {
-    entityManagerFactory.close();
     List<Exception> failures = new ArrayList<>();
+    try {
+      entityManagerFactory.close();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
     for (AutoCloseable resource : resources) {
       try {
         resource.close();
@@ -67,16 +76,19 @@ class HibernateVariant implements AutoCloseable {
   }
 
   /**
-   * What Spring does around a read-only JPA transaction, in its order: {@code HibernateJpaDialect}
+   * What Spring does around a read-only JPA transaction, in its order. {@code HibernateJpaDialect}
    * sets the session's connection read-only before {@code begin} (so that a routing driver such as
-   * the AWS wrapper switches before the transaction starts) and makes the session read-only; the
-   * transaction manager then marks the transaction read-only for {@code
-   * TransactionSynchronizationManager}, which a routing data source asks at the first statement.
-   * After the commit, both are undone.
+   * the AWS wrapper switches before the transaction starts), begins, makes the session read only by
+   * default and its flush mode {@code MANUAL}; the transaction manager then marks the transaction
+   * read-only for {@code TransactionSynchronizationManager}, which a routing data source asks at
+   * the first statement. After the commit: the mark is cleared, then the dialect restores the flush
+   * mode and makes the connection read-write again.
    */
   private static final class SpringReadOnly extends HibernateVariant {
     private static final Work READ_ONLY = connection -> connection.setReadOnly(true);
     private static final Work READ_WRITE = connection -> connection.setReadOnly(false);
+
+    private FlushMode previousFlushMode;
 
     SpringReadOnly(EntityManagerFactory entityManagerFactory, AutoCloseable... resources) {
       super(entityManagerFactory, resources);
@@ -88,6 +100,8 @@ class HibernateVariant implements AutoCloseable {
       session.doWork(READ_ONLY);
       em.getTransaction().begin();
       session.setDefaultReadOnly(true);
+      previousFlushMode = session.getHibernateFlushMode();
+      session.setHibernateFlushMode(FlushMode.MANUAL);
       TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
     }
 
@@ -95,12 +109,27 @@ class HibernateVariant implements AutoCloseable {
     void commitRead(EntityManager em) {
       try {
         em.getTransaction().commit();
-      } finally {
-        TransactionSynchronizationManager.setCurrentTransactionReadOnly(false);
-        Session session = em.unwrap(Session.class);
-        session.setDefaultReadOnly(false);
-        session.doWork(READ_WRITE);
+      } catch (RuntimeException e) {
+        try {
+          reset(em);
+        } catch (RuntimeException alsoFailed) {
+          e.addSuppressed(alsoFailed);
+        }
+        throw e;
       }
+      reset(em);
+    }
+
+    @Override
+    void abandonRead(EntityManager em) {
+      reset(em);
+    }
+
+    private void reset(EntityManager em) {
+      TransactionSynchronizationManager.setCurrentTransactionReadOnly(false);
+      Session session = em.unwrap(Session.class);
+      session.setHibernateFlushMode(previousFlushMode);
+      session.doWork(READ_WRITE);
     }
   }
 }

@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * <p>Arguments before {@code --offload} are JMH's command line for the overhead part (a benchmark
  * regex, {@code -f}, {@code -i}, ...); those after it are the offload workload's options. Without
- * arguments: the cases below at the benchmarks' defaults, about 11 minutes, then the offload
+ * arguments: the cases below at the benchmarks' defaults, about 18 minutes, then the offload
  * workload at its defaults, about 4 minutes.
  */
 public final class PeerComparison {
@@ -47,7 +47,7 @@ public final class PeerComparison {
   /** The variants' labels of a run. */
   private static List<String> variants(BenchmarkParams params) {
     return params.getBenchmark().startsWith(PgpoolHopBenchmark.class.getName())
-        ? PgpoolHopBenchmark.VARIANTS
+        ? PgpoolHopBenchmark.variants()
         : PeersBenchmark.variants(params.getParam(TRANSPORT));
   }
 

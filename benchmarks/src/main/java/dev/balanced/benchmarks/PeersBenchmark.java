@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code transport=mem}: the in-memory URL of the overhead table ({@link HibernateBenchmark}),
  * primary and replica alike. {@code transport=tcp}: two H2 TCP servers on loopback, one the primary
- * and one the replica, since the AWS wrapper takes hosts and ports only.
+ * and one the replica (both serve the same in-memory database: a replica that never lags), since
+ * the AWS wrapper takes hosts and ports only.
  *
  * <p>The two peers' read transactions are marked read-only as Spring does it ({@link
  * HibernateVariant#markingReadOnly}); plain Hibernate's and Balanced's are not (Balanced needs no

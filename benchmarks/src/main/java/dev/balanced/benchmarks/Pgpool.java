@@ -35,6 +35,9 @@ final class Pgpool implements AutoCloseable {
   private final Process process;
   private final int port;
 
+  /** Stops pgpool and its children if the JVM exits without {@link #close()}: a failed fork. */
+  private final Thread onExit = new Thread(this::stop, "balanced-pgpool-stop");
+
   /** Whether {@code pgpool} is on the PATH or in /usr/sbin. */
   static boolean available() {
     return program() != null;
@@ -84,6 +87,7 @@ final class Pgpool implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(directory.resolve("pgpool.log").toFile())
               .start();
+      Runtime.getRuntime().addShutdownHook(onExit);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start pgpool", e);
     }
@@ -198,6 +202,22 @@ final class Pgpool implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException exiting) {
+      // the JVM is exiting: the hook stops pgpool
+    }
+    stop();
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // a temp dir left behind is not worth failing a benchmark for
+    }
+  }
+
+  /** Stops pgpool's processes: the children it forked (one per client slot), then pgpool. */
+  private void stop() {
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -206,11 +226,7 @@ final class Pgpool implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // a temp dir left behind is not worth failing a benchmark for
-    }
+    children.forEach(ProcessHandle::destroyForcibly);
   }
 
   private static void sleep(long millis) {

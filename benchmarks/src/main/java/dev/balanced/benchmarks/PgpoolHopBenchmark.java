@@ -31,8 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
     timeUnit = TimeUnit.MILLISECONDS)
 public class PgpoolHopBenchmark extends UnitsOfWork {
   /** The variants in {@link Turns}' order; the first is the baseline, the second Balanced. */
-  static final List<String> VARIANTS =
-      List.of("plain Hibernate, direct", "Balanced", "plain Hibernate through Pgpool-II");
+  static List<String> variants() {
+    return List.of("plain Hibernate, direct", "Balanced", "plain Hibernate through Pgpool-II");
+  }
 
   /** Whole rounds of {@link Turns} for three variants (6 iterations each). */
   static final int WARMUP_ITERATIONS = 18;
@@ -50,8 +51,12 @@ public class PgpoolHopBenchmark extends UnitsOfWork {
     cluster = PgCluster.start(PgClusterOptions.defaults().standbys(0));
     try {
       setUp(cluster.primary());
-    } catch (RuntimeException | SQLException e) {
-      afterVariantsClosed();
+    } catch (RuntimeException | Error | SQLException e) {
+      try {
+        closeVariants();
+      } catch (Exception alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
       throw e;
     }
   }

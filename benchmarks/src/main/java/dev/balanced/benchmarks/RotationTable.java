@@ -54,6 +54,12 @@ final class RotationTable {
         rows(rows, c.getValue() + qualifier.apply(result.getParams()), variants, result);
       }
     }
+    List<String> notShown = new ArrayList<>(byCase.keySet());
+    notShown.removeAll(cases.keySet());
+    if (!notShown.isEmpty()) {
+      rows.add("");
+      rows.add("Run but not in this table (it has rows for the cases above only): " + notShown);
+    }
     rows.add("");
     rows.add(
         "Times: mean ± JMH's 99.9% confidence half-width over the variant's measured iterations."

@@ -13,7 +13,7 @@ import java.util.List;
  * on the variant that runs last. For two variants, iterations {@code 2k} and {@code 2k + 1} are a
  * pair with one of each, and the pairs alternate which variant goes first.
  *
- * @param <T> what a variant is: an entity manager factory, a data source
+ * @param <T> what a variant is: a {@link HibernateVariant}, a data source
  */
 final class Turns<T> {
   static final String BASELINE = "baseline";

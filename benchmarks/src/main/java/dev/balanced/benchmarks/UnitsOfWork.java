@@ -71,11 +71,23 @@ public abstract class UnitsOfWork {
 
   @TearDown(Level.Trial)
   public void closeVariants() throws Exception {
+    Exception failure = null;
     for (HibernateVariant v : variants) {
-      v.close();
+      try {
+        v.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
     }
     variants.clear();
     afterVariantsClosed();
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** Stops what the variants' pools connected to; called once they are closed. */
@@ -93,7 +105,13 @@ public abstract class UnitsOfWork {
     HibernateVariant v = variant;
     try (EntityManager em = v.entityManagerFactory.createEntityManager()) {
       v.beginRead(em);
-      BenchItem item = em.find(BenchItem.class, nextId());
+      BenchItem item;
+      try {
+        item = em.find(BenchItem.class, nextId());
+      } catch (RuntimeException e) {
+        v.abandonRead(em);
+        throw e;
+      }
       v.commitRead(em);
       return item;
     }
@@ -106,11 +124,17 @@ public abstract class UnitsOfWork {
     HibernateVariant v = variant;
     try (EntityManager em = v.entityManagerFactory.createEntityManager()) {
       v.beginRead(em);
-      List<BenchItem> items =
-          em.createQuery(TWENTY_ROWS, BenchItem.class)
-              .setParameter("first", first)
-              .setParameter("last", first + 19)
-              .getResultList();
+      List<BenchItem> items;
+      try {
+        items =
+            em.createQuery(TWENTY_ROWS, BenchItem.class)
+                .setParameter("first", first)
+                .setParameter("last", first + 19)
+                .getResultList();
+      } catch (RuntimeException e) {
+        v.abandonRead(em);
+        throw e;
+      }
       v.commitRead(em);
       return items;
     }
