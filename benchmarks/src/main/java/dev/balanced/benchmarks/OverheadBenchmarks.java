@@ -102,20 +102,53 @@ public final class OverheadBenchmarks {
 
   /** Runs the benchmarks {@code cli} selects (all of them by default) and returns the table. */
   public static String run(CommandLineOptions cli) throws RunnerException {
+    // Not the peers' benchmarks: PeerComparison runs those.
+    return table(
+        new Runner(
+                options(
+                        cli,
+                        List.of(
+                            allOf(HibernateBenchmark.class.getName()),
+                            allOf(JdbcBenchmark.class.getName())))
+                    .build())
+            .run());
+  }
+
+  /**
+   * JMH's options from {@code cli}, in the mode and unit the tables assume, with the GC profiler
+   * (for allocation per operation), and {@code defaultIncludes} when {@code cli} names none.
+   */
+  static ChainedOptionsBuilder options(CommandLineOptions cli, List<String> defaultIncludes) {
     ChainedOptionsBuilder options =
         new OptionsBuilder().parent(cli).mode(Mode.AverageTime).timeUnit(TimeUnit.MICROSECONDS);
     if (cli.getIncludes().isEmpty()) {
-      // Not the peers' benchmarks: PeerComparison runs those.
-      options.include(Pattern.quote(HibernateBenchmark.class.getName()) + "\\..*");
-      options.include(Pattern.quote(JdbcBenchmark.class.getName()) + "\\..*");
+      defaultIncludes.forEach(options::include);
     }
     if (cli.getProfilers().stream().noneMatch(p -> isGcProfiler(p.getKlass()))) {
       options.addProfiler(GCProfiler.class);
     }
-    return table(new Runner(options.build()).run());
+    return options;
   }
 
-  static boolean isGcProfiler(String name) {
+  /** The regex of every benchmark method of {@code benchmarkClass}. */
+  static String allOf(String benchmarkClass) {
+    return Pattern.quote(benchmarkClass) + "\\..*";
+  }
+
+  /** The geometric mean of ratios given by their logarithms. */
+  static double geometricMean(ListStatistics logRatios) {
+    return Math.exp(logRatios.getMean());
+  }
+
+  /**
+   * The 99.9% confidence half-width of {@link #geometricMean}, from that of the mean log ratio:
+   * {@code ratio * e} to first order. NaN below 3 values.
+   */
+  static double geometricMeanError(ListStatistics logRatios) {
+    return geometricMean(logRatios) * logRatios.getMeanErrorAt(0.999);
+  }
+
+  private static boolean isGcProfiler(String name) {
     return name.equals("gc") || name.equals(GCProfiler.class.getName());
   }
 
@@ -243,15 +276,12 @@ public final class OverheadBenchmarks {
 
     /** Balanced/baseline: the geometric mean of the pairs' ratios. */
     double ratio() {
-      return Math.exp(logRatios.getMean());
+      return geometricMean(logRatios);
     }
 
-    /**
-     * The 99.9% confidence half-width of {@link #ratio()}, from that of the mean log ratio: {@code
-     * ratio * e} to first order. NaN below 3 pairs.
-     */
+    /** The 99.9% confidence half-width of {@link #ratio()}; NaN below 3 pairs. */
     double error() {
-      return ratio() * logRatios.getMeanErrorAt(0.999);
+      return geometricMeanError(logRatios);
     }
   }
 

@@ -5,17 +5,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Balanced against the peers an application would use instead, in one run: the overhead per unit of
@@ -90,20 +86,15 @@ public final class PeerComparison {
    * {@code pgpool} is installed, else the table says so) and returns their table.
    */
   static String overhead(CommandLineOptions cli) throws RunnerException {
-    ChainedOptionsBuilder options =
-        new OptionsBuilder().parent(cli).mode(Mode.AverageTime).timeUnit(TimeUnit.MICROSECONDS);
+    List<String> defaults = new ArrayList<>();
+    defaults.add(OverheadBenchmarks.allOf(PeersBenchmark.class.getName()));
     List<String> notes = new ArrayList<>();
-    if (cli.getIncludes().isEmpty()) {
-      options.include(Pattern.quote(PeersBenchmark.class.getName()) + "\\..*");
-      if (Pgpool.available()) {
-        options.include(Pattern.quote(PgpoolHopBenchmark.class.getName() + ".find") + "$");
-      } else {
-        notes.add(Pgpool.INSTALL + ".");
-      }
+    if (Pgpool.available()) {
+      defaults.add(Pattern.quote(PgpoolHopBenchmark.class.getName() + ".find") + "$");
+    } else if (cli.getIncludes().isEmpty()) {
+      notes.add(Pgpool.INSTALL + ".");
     }
-    if (cli.getProfilers().stream().noneMatch(p -> OverheadBenchmarks.isGcProfiler(p.getKlass()))) {
-      options.addProfiler(GCProfiler.class);
-    }
+    ChainedOptionsBuilder options = OverheadBenchmarks.options(cli, defaults);
     String table =
         RotationTable.table(
             "Overhead per unit of work, Balanced and its peers",

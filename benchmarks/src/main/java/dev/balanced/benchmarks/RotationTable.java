@@ -1,6 +1,7 @@
 package dev.balanced.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,8 +100,9 @@ final class RotationTable {
     if (logRatios.getN() == 0) {
       return "n/a";
     }
-    double ratio = Math.exp(logRatios.getMean());
-    return OverheadBenchmarks.scored(ratio, ratio * logRatios.getMeanErrorAt(0.999));
+    return OverheadBenchmarks.scored(
+        OverheadBenchmarks.geometricMean(logRatios),
+        OverheadBenchmarks.geometricMeanError(logRatios));
   }
 
   /** The measured iterations of every fork, by variant and by round. */
@@ -135,7 +137,7 @@ final class RotationTable {
         }
         for (Map.Entry<Integer, int[]> round : seen.entrySet()) {
           int[] n = round.getValue();
-          if (java.util.Arrays.stream(n).allMatch(k -> k == 2)) {
+          if (Arrays.stream(n).allMatch(k -> k == 2)) {
             double[] sums = logSums.get(round.getKey());
             double[] means = new double[count];
             for (int v = 0; v < count; v++) {
